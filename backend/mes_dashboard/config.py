@@ -1,0 +1,202 @@
+"""Settings: the one place that reads the environment (and `.env`) into a frozen, typed object.
+
+Every setting has a default except the production secrets. `load_settings()` raises
+`ConfigError` with a message naming the variable for a bad value, and for a missing or placeholder
+secret when `MES_ENV=production`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+NON_QUALITY_HOLD_REASONS = (
+    "IQC檢驗(久存品驗證)(QC)",
+    "大中/安波幅50pcs樣品留樣(PD)",
+    "工程驗證(PE)",
+    "工程驗證(RD)",
+    "指定機台生產",
+    "特殊需求(X-Ray全檢)",
+    "特殊需求管控",
+    "第一次量產QC品質確認(QC)",
+    "需綁尾數(PD)",
+    "樣品需求留存打樣(樣品)",
+    "盤點(收線)需求",
+)
+EXCLUDED_LOCATIONS = (
+    "ATEC", "F區", "F區焊接站", "報廢", "實驗室", "山東", "成型站_F區", "焊接F區", "無錫", "熒茂",
+)
+PLACEHOLDERS = frozenset({"", "change-me", "changeme", "secret", "password", "xxx", "todo"})
+
+
+class ConfigError(ValueError):
+    """A setting is missing, malformed or a placeholder where a real value is required."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected a boolean, got {raw!r}")
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the service; field metadata names the environment variable."""
+
+    env: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 2
+    threads: int = 8
+    log_level: str = "INFO"
+    secret_key: str = "dev-only-not-secret"
+    admin_token: str = ""
+    plant_tz: str = "Asia/Taipei"
+
+    source: str = "demo"
+    demo_db: str = ".data/demo.sqlite"
+    demo_lots: int = 12000
+    demo_machines: int = 3000
+    demo_seed: int = 20251201
+    demo_simulate: bool = True
+    demo_tick_seconds: float = 5.0
+
+    oracle_dsn: str = ""
+    oracle_user: str = ""
+    oracle_password: str = ""
+    oracle_pool_min: int = 1
+    oracle_pool_max: int = 4
+    oracle_pool_increment: int = 1
+    oracle_wait_timeout_ms: int = 3000
+    oracle_ping_interval_s: int = 60
+    oracle_session_lifetime_s: int = 1800
+    oracle_call_timeout_ms: int = 30000
+    oracle_health_pool_max: int = 1
+    obj_lot: str = "DWH.DW_MES_LOT_V"
+    obj_resource: str = "DWH.DW_MES_RESOURCE"
+    obj_equipment_status: str = "DWH.DW_MES_EQUIPMENTSTATUS_WIP_V"
+    obj_spec_workcenter: str = "DWH.DW_MES_SPEC_WORKCENTER_V"
+    obj_resource_history: str = "DWH.DW_MES_RESOURCESTATUS_SHIFT"
+
+    redis_url: str = ""
+    redis_prefix: str = "mes"
+    redis_socket_timeout_s: float = 1.0
+    redis_connect_timeout_s: float = 1.0
+
+    refresh_wip_s: float = 60.0
+    refresh_resource_s: float = 30.0
+    ui_refresh_wip_s: int = 600
+    ui_refresh_resource_s: int = 300
+
+    non_quality_hold_reasons: tuple[str, ...] = NON_QUALITY_HOLD_REASONS
+    excluded_locations: tuple[str, ...] = EXCLUDED_LOCATIONS
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The plant time zone."""
+        return ZoneInfo(self.plant_tz)
+
+    @property
+    def is_production(self) -> bool:
+        """True when running with production safety checks."""
+        return self.env == "production"
+
+    def public(self) -> dict[str, Any]:
+        """Settings in effect, secrets masked (for /health/deep and logs)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in SECRET_FIELDS:
+                value = "***" if value else ""
+            elif f.name == "redis_url" and "@" in value:
+                value = "redis://***@" + value.rsplit("@", 1)[1]
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+SECRET_FIELDS = frozenset({"secret_key", "admin_token", "oracle_password"})
+
+
+def _env_name(field_name: str) -> str:
+    if field_name.startswith(("redis_", "oracle_")):
+        return field_name.upper()
+    return "MES_" + field_name.upper()
+
+
+def _caster(default: Any) -> Callable[[str], Any]:
+    if isinstance(default, bool):
+        return _bool
+    if isinstance(default, int):
+        return int
+    if isinstance(default, float):
+        return float
+    if isinstance(default, tuple):
+        return _list
+    return str
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Read settings from `environ` (default `os.environ`) over the values in `env_file`."""
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    defaults = Settings()
+    kwargs: dict[str, Any] = {}
+    for f in fields(Settings):
+        name = _env_name(f.name)
+        if name not in values:
+            continue
+        raw = values[name]
+        try:
+            kwargs[f.name] = _caster(getattr(defaults, f.name))(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+    settings = Settings(**kwargs)
+    _validate(settings)
+    return settings
+
+
+def _validate(s: Settings) -> None:
+    if s.env not in {"development", "production", "test"}:
+        raise ConfigError(f"MES_ENV must be development, production or test, not {s.env!r}")
+    if s.source not in {"demo", "oracle"}:
+        raise ConfigError(f"MES_SOURCE must be demo or oracle, not {s.source!r}")
+    try:
+        ZoneInfo(s.plant_tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"MES_PLANT_TZ: unknown time zone {s.plant_tz!r}") from None
+    for name in ("port", "workers", "threads", "oracle_pool_max", "demo_lots"):
+        if getattr(s, name) < 1:
+            raise ConfigError(f"{_env_name(name)} must be at least 1")
+    if s.oracle_pool_min > s.oracle_pool_max:
+        raise ConfigError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
+    for name in ("refresh_wip_s", "refresh_resource_s", "redis_socket_timeout_s"):
+        if getattr(s, name) <= 0:
+            raise ConfigError(f"{_env_name(name)} must be positive")
+    if s.source == "oracle" and not (s.oracle_dsn and s.oracle_user):
+        raise ConfigError("MES_SOURCE=oracle needs ORACLE_DSN and ORACLE_USER")
+    if s.is_production:
+        secrets = ["secret_key"] + (["oracle_password"] if s.source == "oracle" else [])
+        for name in secrets:
+            value = getattr(s, name)
+            if value.strip().lower() in PLACEHOLDERS or value == Settings.secret_key:
+                raise ConfigError(
+                    f"{_env_name(name)} is missing or a placeholder; "
+                    "production refuses to start without a real secret"
+                )

@@ -1,0 +1,1 @@
+"""Data sources: the demo SQLite database and the Oracle data warehouse."""

@@ -1,0 +1,51 @@
+"""The Source protocol every data source implements.
+
+A source knows five logical objects (see `OBJECTS`) and returns each as a raw `pyarrow.Table`
+with the source's own column names and value shapes: strings possibly CHAR-padded, numbers as
+int64 or float64, DATE values as naive `timestamp` in plant local time, sequences as numeric
+strings. Normalization and business rules belong to the snapshot builder, not to sources.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Protocol
+
+import pyarrow as pa
+
+# logical object -> settings attribute holding the configured object name
+OBJECTS = {
+    "lot": "obj_lot",
+    "resource": "obj_resource",
+    "equipment_status": "obj_equipment_status",
+    "spec_workcenter": "obj_spec_workcenter",
+    "resource_history": "obj_resource_history",
+}
+
+# logical object -> the column whose maximum tells whether the object changed
+WATERMARKS = {
+    "lot": "SYS_DATE",
+    "resource": "LASTCHANGEDATE",
+}
+
+
+class Source(Protocol):
+    """A read-only factory data source."""
+
+    name: str
+
+    def fetch(self, obj: str) -> pa.Table:
+        """Return the whole object (one of `OBJECTS`, except resource_history) as a raw table."""
+        ...
+
+    def watermark(self, obj: str) -> datetime | None:
+        """Return MAX(watermark column) of the object, or None when it has no watermark/rows."""
+        ...
+
+    def fetch_history(self, start: date, end: date) -> pa.Table:
+        """Return shift status history rows with TXNDATE in [start, end] (inclusive days)."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
