@@ -1,0 +1,1 @@
+"""HTTP layer: blueprints built from explicitly passed services."""

@@ -1,0 +1,158 @@
+"""GET /api/v1/datasets[...]: cached Arrow payloads, 304 revalidation, projection, row lookup."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, jsonify, request
+
+from mes_dashboard import contracts
+from mes_dashboard.errors import ApiError, retry_after_header
+from mes_dashboard.services import CACHED_DATASETS, Services
+from mes_dashboard.snapshots.encode import ENCODINGS, compress, negotiate, write_ipc
+from mes_dashboard.snapshots.snapshot import Snapshot
+
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+MAX_KEY_LENGTH = 128
+
+
+class ProjectionCache:
+    """Encoded column projections per (version, columns), least recently used first out."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, tuple[str, ...]], dict[str, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, snap: Snapshot, cols: tuple[str, ...]) -> dict[str, bytes]:
+        """Identity body and compressed variants of a projection."""
+        key = (snap.version, cols)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        body = write_ipc(snap.table.select(list(cols)), snap.meta)
+        variants = {"identity": body} | {enc: compress(body, enc) for enc in ENCODINGS}
+        with self._lock:
+            self._items[key] = variants
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return variants
+
+
+def _degraded(services: Services, name: str) -> str:
+    state = services.refreshers[name].state
+    if state.failures_in_row and state.degraded_since is not None:
+        return f"source-unavailable; since={state.degraded_since.isoformat(timespec='seconds')}"
+    return ""
+
+
+def _snapshot(services: Services, name: str) -> Snapshot:
+    if name not in CACHED_DATASETS:
+        known = ", ".join(CACHED_DATASETS)
+        raise ApiError("UNKNOWN_DATASET", f"unknown dataset {name!r}; known: {known}")
+    snap = services.store.current(name)
+    if snap is None:
+        interval = services.refreshers[name].interval_s
+        raise ApiError(
+            "SNAPSHOT_UNAVAILABLE",
+            f"no snapshot of {name!r} yet; the first refresh has not succeeded",
+            retry_after=interval,
+        )
+    return snap
+
+
+def _projection(snap: Snapshot) -> tuple[str, ...] | None:
+    raw = request.args.get("columns")
+    if raw is None:
+        return None
+    wanted = tuple(c.strip() for c in raw.split(",") if c.strip())
+    if not wanted:
+        raise ApiError("BAD_REQUEST", "columns= must name at least one column")
+    have = set(snap.columns)
+    unknown = [c for c in wanted if c not in have]
+    if unknown:
+        raise ApiError(
+            "UNKNOWN_COLUMN",
+            f"unknown column(s) {', '.join(unknown)} in dataset {snap.dataset!r}",
+            extra={"unknown_columns": unknown},
+        )
+    return tuple(dict.fromkeys(wanted))
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+def make_blueprint(services: Services) -> Blueprint:
+    """The datasets API bound to `services`."""
+    bp = Blueprint("datasets", __name__)
+    projections = ProjectionCache()
+
+    def snapshot_headers(snap: Snapshot, name: str, etag: str) -> dict[str, str]:
+        age = max(0.0, (datetime.now(UTC) - snap.snapshot_time).total_seconds())
+        return {
+            "ETag": etag,
+            "Cache-Control": "no-cache",
+            "Vary": "Accept-Encoding",
+            "X-Snapshot-Version": snap.version,
+            "X-Snapshot-Generated-At": snap.generated_at.isoformat(timespec="seconds"),
+            "X-Snapshot-Time": snap.snapshot_time.isoformat(timespec="seconds"),
+            "X-Data-Age-Seconds": str(int(age)),
+            "X-Degraded": _degraded(services, name),
+        }
+
+    @bp.get("/api/v1/datasets")
+    def catalogue() -> Response:
+        out = []
+        for name in CACHED_DATASETS:
+            snap = services.store.current(name)
+            entry = snap.describe() if snap else {"name": name, "version": None, "rows": 0}
+            entry["degraded"] = _degraded(services, name)
+            out.append(entry)
+        return jsonify({"datasets": out})
+
+    @bp.get("/api/v1/datasets/<name>")
+    def payload(name: str) -> Response:
+        snap = _snapshot(services, name)
+        cols = _projection(snap)
+        if cols is None:
+            etag, variants = snap.etag, {"identity": snap.body} | snap.variants
+        else:
+            digest = hashlib.blake2b(",".join(cols).encode(), digest_size=4).hexdigest()
+            etag, variants = f'"{snap.version}.{digest}"', projections.get(snap, cols)
+        headers = snapshot_headers(snap, name, etag)
+        if _etag_matches(request.headers.get("If-None-Match"), etag):
+            return Response(status=304, headers=headers)
+        encoding = negotiate(request.headers.get("Accept-Encoding", ""), variants)
+        body = variants[encoding] if encoding else variants["identity"]
+        if encoding:
+            headers["Content-Encoding"] = encoding
+        headers["X-Uncompressed-Length"] = str(len(variants["identity"]))
+        return Response(body, status=200, headers=headers, content_type=ARROW_STREAM)
+
+    @bp.get("/api/v1/datasets/<name>/rows/<path:key>")
+    def row(name: str, key: str) -> Response:
+        snap = _snapshot(services, name)
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise ApiError("BAD_REQUEST", f"a row key has 1 to {MAX_KEY_LENGTH} characters")
+        record = snap.row(key)
+        if record is None:
+            key_col = contracts.dataset(name)["key"]
+            raise ApiError("NOT_FOUND", f"no row with {key_col} {key!r} in {name} {snap.version}")
+        resp = jsonify({"dataset": name, "version": snap.version, "row": record})
+        resp.headers["X-Snapshot-Version"] = snap.version
+        return resp
+
+    return bp
+
+
+def retry_after(error: ApiError) -> str | None:
+    """The Retry-After header value of an error, if any."""
+    return None if error.retry_after is None else str(retry_after_header(error.retry_after))

@@ -1,0 +1,58 @@
+"""GET /metrics in the Prometheus text format."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response
+
+from mes_dashboard.services import Services
+
+TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def render_metrics(services: Services) -> str:
+    """Every exported metric of this process."""
+    now = datetime.now(UTC)
+    lines = [
+        "# HELP mes_source_queries_total Queries sent to the source, per dataset.",
+        "# TYPE mes_source_queries_total counter",
+    ]
+    for name, r in services.refreshers.items():
+        lines.append(f'mes_source_queries_total{{dataset="{name}"}} {r.state.source_queries}')
+    gauges = {
+        "mes_refresh_duration_seconds": "Duration of the last refresh.",
+        "mes_refresh_last_success_timestamp_seconds": "Unix time of the last successful refresh.",
+        "mes_snapshot_bytes": "IPC bytes of the current snapshot.",
+        "mes_snapshot_rows": "Rows of the current snapshot.",
+        "mes_snapshot_age_seconds": "Age of the current snapshot's data.",
+    }
+    values: dict[str, list[tuple[str, float]]] = {k: [] for k in gauges}
+    for name, r in services.refreshers.items():
+        values["mes_refresh_duration_seconds"].append((name, r.state.last_duration_s))
+        if r.state.last_success:
+            values["mes_refresh_last_success_timestamp_seconds"].append(
+                (name, r.state.last_success.timestamp())
+            )
+        snap = services.store.current(name)
+        if snap is not None:
+            values["mes_snapshot_bytes"].append((name, len(snap.body)))
+            values["mes_snapshot_rows"].append((name, snap.rows))
+            values["mes_snapshot_age_seconds"].append(
+                (name, (now - snap.snapshot_time).total_seconds())
+            )
+    for metric, help_text in gauges.items():
+        lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge"]
+        lines += [f'{metric}{{dataset="{n}"}} {float(v)!r}' for n, v in values[metric]]
+    return "\n".join(lines) + "\n"
+
+
+def make_blueprint(services: Services) -> Blueprint:
+    """The metrics endpoint bound to `services`."""
+    bp = Blueprint("metrics", __name__)
+
+    @bp.get("/metrics")
+    def metrics() -> Response:
+        return Response(render_metrics(services), content_type=TEXT_FORMAT)
+
+    return bp

@@ -1,0 +1,35 @@
+"""Casting derived columns to the field contract: order, Arrow types, one dictionary per column."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from mes_dashboard import contracts
+
+
+def conform(dataset: str, cols: dict[str, pa.ChunkedArray], num_rows: int, tz: str) -> pa.Table:
+    """Build the dataset's full table (main and detail columns) in contract order and types."""
+    arrays: list[pa.ChunkedArray] = []
+    fields: list[pa.Field] = []
+    for spec in contracts.columns(dataset):
+        typ = contracts.arrow_type(spec, tz)
+        col = cols.get(spec["name"])
+        if col is None:
+            value_type = pa.string() if pa.types.is_dictionary(typ) else typ
+            col = pa.chunked_array([pa.nulls(num_rows, value_type)], type=value_type)
+        arrays.append(_cast(col, typ))
+        fields.append(pa.field(spec["name"], typ, nullable=spec["nullable"]))
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    return table.combine_chunks()
+
+
+def _cast(col: pa.ChunkedArray, typ: pa.DataType) -> pa.ChunkedArray:
+    if pa.types.is_dictionary(typ):
+        # one dictionary per column for the whole stream: encode the combined column once
+        combined = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+        if pa.types.is_dictionary(combined.type):
+            combined = combined.dictionary_decode()
+        encoded = pc.dictionary_encode(combined.cast(pa.string()))
+        return pa.chunked_array([encoded.cast(typ)], type=typ)
+    return col.cast(typ)

@@ -1,0 +1,129 @@
+"""The refresher: check the source watermark, rebuild when it moved, publish to the store."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from mes_dashboard.snapshots.builder import BuildRules, Built, build_resource, build_wip
+from mes_dashboard.snapshots.snapshot import Snapshot, make_snapshot
+from mes_dashboard.snapshots.store import SnapshotStore
+from mes_dashboard.sources.base import Source
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The wall clock in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class RefreshState:
+    """What the last refresh of a dataset did (for health and metrics)."""
+
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_result: str = "never"
+    last_error: str = ""
+    last_duration_s: float = 0.0
+    source_queries: int = 0
+    failures_in_row: int = 0
+    degraded_since: datetime | None = None
+
+
+@dataclass
+class Refresher:
+    """Refreshes one dataset from a source into a store."""
+
+    dataset: str
+    source: Source
+    store: SnapshotStore
+    rules: BuildRules
+    interval_s: float
+    clock: Clock = utc_now
+    state: RefreshState = field(default_factory=RefreshState)
+    _watermarks: dict[str, object] = field(default_factory=dict)
+    _master: pa.Table | None = None
+
+    def refresh_once(self) -> str:
+        """One refresh cycle; returns built, unchanged, follower or failed."""
+        now = self.clock()
+        self.state.last_attempt = now
+        if not self.store.try_lead(self.dataset):
+            self.state.last_result = "follower"
+            return "follower"
+        started = time.perf_counter()
+        try:
+            built = self._build(now)
+        except Exception as exc:  # any source failure keeps the last snapshot serving
+            self.state.last_result = "failed"
+            self.state.last_error = f"{type(exc).__name__}: {exc}"
+            self.state.failures_in_row += 1
+            self.state.degraded_since = self.state.degraded_since or now
+            log.warning("refresh of %s failed: %s", self.dataset, self.state.last_error)
+            return "failed"
+        finally:
+            self.state.last_duration_s = time.perf_counter() - started
+        if built is None:
+            self.store.renew(self.dataset)
+            result = "unchanged"
+        else:
+            self.store.publish(make_snapshot(built, now))
+            result = "built"
+        self.state.last_result = result
+        self.state.last_success = now
+        self.state.last_error = ""
+        self.state.failures_in_row = 0
+        self.state.degraded_since = None
+        return result
+
+    def _query(self, fn: Callable[[], object]) -> object:
+        self.state.source_queries += 1
+        return fn()
+
+    def _build(self, now: datetime) -> Built | None:
+        if self.dataset == "wip":
+            mark = self._query(lambda: self.source.watermark("lot"))
+            have = self.store.current("wip") is not None
+            if have and mark is not None and mark == self._watermarks.get("lot"):
+                return None
+            lot = self._fetch("lot")
+            mapping = self._fetch("spec_workcenter")
+            self._watermarks["lot"] = mark
+            return build_wip(lot, mapping, self.rules, now)
+        if self.dataset == "resource":
+            mark = self._query(lambda: self.source.watermark("resource"))
+            if self._master is None or mark is None or mark != self._watermarks.get("resource"):
+                self._master = self._fetch("resource")
+                self._watermarks["resource"] = mark
+            status = self._fetch("equipment_status")
+            mapping = self._fetch("spec_workcenter")
+            return build_resource(self._master, status, mapping, self.rules, now)
+        raise KeyError(f"no refresher for dataset {self.dataset!r}")
+
+    def _fetch(self, obj: str) -> pa.Table:
+        self.state.source_queries += 1
+        return self.source.fetch(obj)
+
+    def run(self, stop: threading.Event) -> None:
+        """Refresh every `interval_s` until `stop` is set."""
+        while not stop.is_set():
+            self.refresh_once()
+            stop.wait(self.interval_s)
+
+
+def current_or_none(store: SnapshotStore, dataset: str) -> Snapshot | None:
+    """The current snapshot, tolerating stores that fail (the caller decides what to serve)."""
+    try:
+        return store.current(dataset)
+    except Exception:
+        log.exception("snapshot store read failed for %s", dataset)
+        return None
