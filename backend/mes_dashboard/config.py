@@ -30,7 +30,16 @@ NON_QUALITY_HOLD_REASONS = (
     "盤點(收線)需求",
 )
 EXCLUDED_LOCATIONS = (
-    "ATEC", "F區", "F區焊接站", "報廢", "實驗室", "山東", "成型站_F區", "焊接F區", "無錫", "熒茂",
+    "ATEC",
+    "F區",
+    "F區焊接站",
+    "報廢",
+    "實驗室",
+    "山東",
+    "成型站_F區",
+    "焊接F區",
+    "無錫",
+    "熒茂",
 )
 PLACEHOLDERS = frozenset({"", "change-me", "changeme", "secret", "password", "xxx", "todo"})
 

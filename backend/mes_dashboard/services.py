@@ -31,8 +31,9 @@ class Services:
     def start(self) -> None:
         """Start one refresher thread per dataset (call after fork)."""
         for name, refresher in self.refreshers.items():
-            t = threading.Thread(target=refresher.run, args=(self.stop,), name=f"refresh-{name}",
-                                 daemon=True)
+            t = threading.Thread(
+                target=refresher.run, args=(self.stop,), name=f"refresh-{name}", daemon=True
+            )
             t.start()
             self.threads.append(t)
 

@@ -68,19 +68,38 @@ def test_excluded_locations_are_configuration() -> None:
 
 def test_lots_on_a_machine_and_char_padding() -> None:
     master = master_table(
-        [{"RESOURCEID": "EQ1".ljust(16)}, {"RESOURCEID": "EQ2".ljust(16)},
-         {"RESOURCEID": "EQ3".ljust(16)}]
+        [
+            {"RESOURCEID": "EQ1".ljust(16)},
+            {"RESOURCEID": "EQ2".ljust(16)},
+            {"RESOURCEID": "EQ3".ljust(16)},
+        ]
     )
     status = status_table(
         [
-            {"RESOURCEID": "EQ1".ljust(16), "EQUIPMENTASSETSSTATUS": "PRD",
-             "RUNCARDLOTID": "L1", "LOTTRACKINQTY_PCS": 100.0},
-            {"RESOURCEID": "EQ1".ljust(16), "EQUIPMENTASSETSSTATUS": "PRD",
-             "RUNCARDLOTID": "L2", "LOTTRACKINQTY_PCS": 50.0},
-            {"RESOURCEID": "EQ1".ljust(16), "EQUIPMENTASSETSSTATUS": "PRD",
-             "RUNCARDLOTID": "L2", "LOTTRACKINQTY_PCS": 50.0},  # same lot twice: counted once
-            {"RESOURCEID": "EQ2".ljust(16), "EQUIPMENTASSETSSTATUS": "PM",
-             "JOBORDER": "JO-1", "JOBID": "J1".ljust(16)},
+            {
+                "RESOURCEID": "EQ1".ljust(16),
+                "EQUIPMENTASSETSSTATUS": "PRD",
+                "RUNCARDLOTID": "L1",
+                "LOTTRACKINQTY_PCS": 100.0,
+            },
+            {
+                "RESOURCEID": "EQ1".ljust(16),
+                "EQUIPMENTASSETSSTATUS": "PRD",
+                "RUNCARDLOTID": "L2",
+                "LOTTRACKINQTY_PCS": 50.0,
+            },
+            {
+                "RESOURCEID": "EQ1".ljust(16),
+                "EQUIPMENTASSETSSTATUS": "PRD",
+                "RUNCARDLOTID": "L2",
+                "LOTTRACKINQTY_PCS": 50.0,
+            },  # same lot twice: counted once
+            {
+                "RESOURCEID": "EQ2".ljust(16),
+                "EQUIPMENTASSETSSTATUS": "PM",
+                "JOBORDER": "JO-1",
+                "JOBID": "J1".ljust(16),
+            },
         ]
     )
     built = build_resource(master, status, mapping_table(), RULES, NOW)
@@ -100,7 +119,11 @@ def test_flags_are_true_only_when_one() -> None:
         [{"RESOURCEID": "A", "PJ_ISKEY": 1.0, "PJ_ISMONITOR": 0.0, "PJ_ISPRODUCTION": None}]
     )
     out = build_resource(master, status_table([]), mapping_table(), RULES, NOW).table.to_pydict()
-    assert (out["PJ_ISKEY"], out["PJ_ISMONITOR"], out["PJ_ISPRODUCTION"]) == ([True], [False], [False])
+    assert (out["PJ_ISKEY"], out["PJ_ISMONITOR"], out["PJ_ISPRODUCTION"]) == (
+        [True],
+        [False],
+        [False],
+    )
 
 
 def test_resource_matches_the_field_contract_with_groups_from_mapping() -> None:

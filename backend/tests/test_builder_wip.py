@@ -58,8 +58,12 @@ def test_hold_type_uses_the_configured_list_and_null_reason_is_quality() -> None
     )
     assert out["HOLD_TYPE"] == ["non_quality", "quality", "quality", None]
     custom = BuildRules("Asia/Taipei", ("外觀不良(QC)",), ())
-    t = build_wip(lot_table([{"LOTID": "2", "HOLDREASONNAME": "外觀不良(QC)"} | held]),
-                  mapping_table(), custom, NOW).table
+    t = build_wip(
+        lot_table([{"LOTID": "2", "HOLDREASONNAME": "外觀不良(QC)"} | held]),
+        mapping_table(),
+        custom,
+        NOW,
+    ).table
     assert t.column("HOLD_TYPE").to_pylist() == ["non_quality"]
 
 
@@ -106,9 +110,16 @@ def test_strings_are_stripped_and_empty_strings_become_null() -> None:
 
 def test_nan_becomes_null_and_quantities_are_int32() -> None:
     built = build_wip(
-        lot_table([{"LOTID": "1", "QTY": float("nan"), "AGEBYDAYS": float("nan")},
-                   {"LOTID": "2", "QTY": 3_000_000.0, "AGEBYDAYS": 1.25}]),
-        mapping_table(), RULES, NOW)
+        lot_table(
+            [
+                {"LOTID": "1", "QTY": float("nan"), "AGEBYDAYS": float("nan")},
+                {"LOTID": "2", "QTY": 3_000_000.0, "AGEBYDAYS": 1.25},
+            ]
+        ),
+        mapping_table(),
+        RULES,
+        NOW,
+    )
     assert built.table.column("QTY").to_pylist() == [None, 3_000_000]
     assert built.table.column("AGEBYDAYS").to_pylist() == [None, 1.25]
 

@@ -59,8 +59,14 @@ def test_production_with_real_secrets_starts_and_masks_them() -> None:
 
 
 def test_oracle_production_needs_a_real_password() -> None:
-    env = {"MES_ENV": "production", "MES_SECRET_KEY": "k" * 32, "MES_SOURCE": "oracle",
-           "ORACLE_DSN": "db:1521/DWH", "ORACLE_USER": "mes", "ORACLE_PASSWORD": "password"}
+    env = {
+        "MES_ENV": "production",
+        "MES_SECRET_KEY": "k" * 32,
+        "MES_SOURCE": "oracle",
+        "ORACLE_DSN": "db:1521/DWH",
+        "ORACLE_USER": "mes",
+        "ORACLE_PASSWORD": "password",
+    }
     with pytest.raises(ConfigError, match="ORACLE_PASSWORD"):
         load_settings(env, env_file=None)
 

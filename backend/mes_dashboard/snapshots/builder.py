@@ -139,15 +139,27 @@ def _production_master(m: dict[str, pa.ChunkedArray], br: BuildRules) -> pa.Chun
     )
     asset = m["PJ_ASSETSSTATUS"]
     asset_ok = pc.or_kleene(pc.is_null(asset), pc.not_equal(asset, "Disapproved"))
-    keep = pc.and_kleene(pc.and_kleene(pc.fill_null(kind_ok, False), pc.is_valid(m["WORKCENTERNAME"])),
-                   pc.and_kleene(pc.fill_null(loc_ok, False), pc.fill_null(asset_ok, False)))
+    keep = pc.and_kleene(
+        pc.and_kleene(pc.fill_null(kind_ok, False), pc.is_valid(m["WORKCENTERNAME"])),
+        pc.and_kleene(pc.fill_null(loc_ok, False), pc.fill_null(asset_ok, False)),
+    )
     return keep
 
 
 STATUS_COLUMNS = (
-    "EQUIPMENTASSETSSTATUS", "EQUIPMENTASSETSSTATUSREASON", "JOBORDER", "JOBMODEL", "JOBSTAGE",
-    "JOBID", "JOBSTATUS", "CREATEDATE", "CREATEUSERNAME", "TECHNICIANUSERNAME", "SYMPTOMCODE",
-    "CAUSECODE", "REPAIRCODE",
+    "EQUIPMENTASSETSSTATUS",
+    "EQUIPMENTASSETSSTATUSREASON",
+    "JOBORDER",
+    "JOBMODEL",
+    "JOBSTAGE",
+    "JOBID",
+    "JOBSTATUS",
+    "CREATEDATE",
+    "CREATEUSERNAME",
+    "TECHNICIANUSERNAME",
+    "SYMPTOMCODE",
+    "CAUSECODE",
+    "REPAIRCODE",
 )
 LOT_COLUMNS = ("RUNCARDLOTID", "LOTTRACKINQTY_PCS", "LOTTRACKINTIME", "LOTTRACKINEMPLOYEE")
 
@@ -190,17 +202,19 @@ def build_resource(
     ztype = pa.timestamp("ms", tz=tz)
     for name in STATUS_COLUMNS:
         typ = ztype if name == "CREATEDATE" else pa.string()
-        m[name] = pa.chunked_array(
-            [pa.array([status.get(r, {}).get(name) for r in ids], typ)], typ
-        )
+        m[name] = pa.chunked_array([pa.array([status.get(r, {}).get(name) for r in ids], typ)], typ)
     m["STATUS_E10"] = rules.e10_status(m["EQUIPMENTASSETSSTATUS"])
     m["STATUS_CATEGORY"] = rules.e10_category(m["STATUS_E10"])
     m["HAS_JOB"] = pc.is_valid(m["JOBORDER"])
     machine_lots = [lots.get(r, []) for r in ids]
     m["LOT_COUNT"] = pa.chunked_array([pa.array([len(x) for x in machine_lots], pa.int32())])
     m["TOTAL_TRACKIN_QTY"] = pa.chunked_array(
-        [pa.array([sum(int(lot["LOTTRACKINQTY_PCS"] or 0) for lot in x) for x in machine_lots],
-                  pa.int32())]
+        [
+            pa.array(
+                [sum(int(lot["LOTTRACKINQTY_PCS"] or 0) for lot in x) for x in machine_lots],
+                pa.int32(),
+            )
+        ]
     )
     for flag in ("PJ_ISPRODUCTION", "PJ_ISKEY", "PJ_ISMONITOR"):
         m[flag] = nz.to_flag(m[flag]) if flag in m else pa.chunked_array([pa.array([False] * n)])

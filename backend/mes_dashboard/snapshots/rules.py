@@ -60,7 +60,9 @@ def hold_type(
     status: pa.ChunkedArray, reason: pa.ChunkedArray, non_quality: Iterable[str]
 ) -> pa.ChunkedArray:
     """Rule 3: HOLD lots are non_quality when the reason is listed, else quality (NULL too)."""
-    listed = pc.fill_null(pc.is_in(reason, value_set=pa.array(list(non_quality), pa.string())), False)
+    listed = pc.fill_null(
+        pc.is_in(reason, value_set=pa.array(list(non_quality), pa.string())), False
+    )
     kind = pc.if_else(listed, "non_quality", "quality")
     return pc.if_else(pc.equal(status, "HOLD"), kind, None)
 
@@ -70,7 +72,10 @@ def hold_hours(
 ) -> pa.ChunkedArray:
     """Rule 4: hours from the hold start to the snapshot time, for HOLD lots only."""
     since_ms = hold_since.cast(pa.int64())
-    hours = pc.divide(pc.subtract(pa.scalar(snapshot_ms, pa.int64()), since_ms).cast(pa.float64()),
-                      3_600_000.0)
+    hours = pc.divide(
+        pc.subtract(pa.scalar(snapshot_ms, pa.int64()), since_ms).cast(pa.float64()), 3_600_000.0
+    )
     # a hold stamped after the snapshot (clock skew at the source) counts as just started
-    return pc.if_else(pc.equal(status, "HOLD"), pc.max_element_wise(hours, 0.0, skip_nulls=False), None)
+    return pc.if_else(
+        pc.equal(status, "HOLD"), pc.max_element_wise(hours, 0.0, skip_nulls=False), None
+    )

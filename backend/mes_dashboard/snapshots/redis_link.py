@@ -1,0 +1,134 @@
+"""The Redis connection every Redis-backed component shares, behind a small circuit breaker.
+
+Bound on one call: the client retries only `ConnectionError` (a pooled connection reset by a
+restarted server fails fast), once, after a jittered backoff of at most `RETRY_BACKOFF_CAP_S`;
+a timeout is never retried. So a call waits at most about max(socket, connect timeout) + 50 ms
+(strictly: socket + connect timeout + 50 ms, for a reset after a long read followed by a connect
+that times out). After a failure the circuit skips Redis for a backoff window that doubles per
+failure up to `backoff_cap_s`; then one probe call at a time may try again.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import redis
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
+
+from mes_dashboard.config import Settings
+
+T = TypeVar("T")
+RETRIES = 1
+RETRY_BACKOFF_BASE_S = 0.01
+RETRY_BACKOFF_CAP_S = 0.05
+HEALTH_CHECK_INTERVAL_S = 15
+
+
+def make_client(settings: Settings) -> redis.Redis:
+    """A client with the configured timeouts and a retry bounded as the module docstring says."""
+    retry = Retry(
+        ExponentialWithJitterBackoff(cap=RETRY_BACKOFF_CAP_S, base=RETRY_BACKOFF_BASE_S),
+        RETRIES,
+        supported_errors=(redis.ConnectionError,),
+    )
+    return redis.Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.redis_socket_timeout_s,
+        socket_connect_timeout=settings.redis_connect_timeout_s,
+        retry=retry,
+        health_check_interval=HEALTH_CHECK_INTERVAL_S,
+    )
+
+
+class RedisLink:
+    """Runs Redis operations; on failure returns the caller's fallback and opens the circuit."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        backoff_s: float = 0.5,
+        backoff_cap_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.backoff_s = backoff_s
+        self.backoff_cap_s = backoff_cap_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._open_until: float | None = None
+        self._probing = False
+        self._failures = 0
+        self.last_error = ""
+        self.last_error_at: datetime | None = None
+
+    @property
+    def healthy(self) -> bool:
+        """False from a failed call until the next successful one."""
+        return self._failures == 0
+
+    def run(self, op: Callable[[redis.Redis], T], fallback: T) -> T:
+        """`op(client)`, or `fallback` when the circuit is open or Redis fails."""
+        if not self._allow():
+            return fallback
+        try:
+            result = op(self.client)
+        except (redis.RedisError, OSError) as exc:
+            self._fail(exc)
+            return fallback
+        except BaseException:
+            with self._lock:
+                self._probing = False  # not a Redis failure: free the probe slot, then raise
+            raise
+        self._succeed()
+        return result
+
+    def _allow(self) -> bool:
+        with self._lock:
+            if self._open_until is None:
+                return True
+            if self._probing or self._clock() < self._open_until:
+                return False
+            self._probing = True
+            return True
+
+    def _succeed(self) -> None:
+        with self._lock:
+            self._open_until, self._probing, self._failures = None, False, 0
+
+    def _fail(self, exc: BaseException) -> None:
+        with self._lock:
+            self._failures += 1
+            window = min(self.backoff_cap_s, self.backoff_s * 2 ** (self._failures - 1))
+            self._open_until = self._clock() + window
+            self._probing = False
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            self.last_error_at = datetime.now(UTC)
+
+    def status(self) -> dict[str, Any]:
+        """Health of the link without touching Redis (for /health/deep and /metrics)."""
+        kwargs = self.client.connection_pool.connection_kwargs
+        with self._lock:
+            remaining = 0.0 if self._open_until is None else self._open_until - self._clock()
+            return {
+                "healthy": self._failures == 0,
+                "failures_in_row": self._failures,
+                "circuit_open_s": round(max(0.0, remaining), 3),
+                "last_error": self.last_error,
+                "last_error_at": self.last_error_at.isoformat(timespec="seconds")
+                if self.last_error_at
+                else None,
+                "socket_timeout_s": kwargs.get("socket_timeout"),
+                "socket_connect_timeout_s": kwargs.get("socket_connect_timeout"),
+                "retries": RETRIES,
+                "health_check_interval_s": kwargs.get("health_check_interval"),
+            }
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self.client.close()
