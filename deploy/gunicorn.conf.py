@@ -22,3 +22,11 @@ accesslog = "-"
 errorlog = "-"
 loglevel = _settings.log_level.lower()
 forwarded_allow_ips = "127.0.0.1"
+
+
+def worker_exit(server: object, worker: object) -> None:
+    """Release leader locks and connections so another worker takes over at once."""
+    app = getattr(worker, "wsgi", None)
+    services = getattr(app, "extensions", {}).get("mes_services")
+    if services is not None:
+        services.close()

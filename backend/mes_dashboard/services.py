@@ -6,12 +6,17 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mes_dashboard.config import Settings
 from mes_dashboard.snapshots.builder import BuildRules
+from mes_dashboard.snapshots.query_counter import QueryCounter
+from mes_dashboard.snapshots.redis_link import RedisLink, make_client
+from mes_dashboard.snapshots.redis_store import RedisStore, build_redis_store
 from mes_dashboard.snapshots.refresher import Refresher
 from mes_dashboard.snapshots.store import MemoryStore, SnapshotStore
 from mes_dashboard.sources.base import OBJECTS, Source
+from mes_dashboard.sources.simulator import Simulator, start_simulator
 
 log = logging.getLogger(__name__)
 CACHED_DATASETS = ("wip", "resource")
@@ -25,11 +30,18 @@ class Services:
     source: Source
     store: SnapshotStore
     refreshers: dict[str, Refresher]
+    redis: RedisLink | None = None
+    query_counter: QueryCounter | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
+    simulator: Simulator | None = None
 
     def start(self) -> None:
-        """Start one refresher thread per dataset (call after fork)."""
+        """Start one refresher thread per dataset and the demo simulator (call after fork)."""
+        s = self.settings
+        if s.source == "demo" and s.demo_simulate:
+            # one simulator per database across workers: the others get None (file lock)
+            self.simulator = start_simulator(s.demo_db, s.demo_seed, s.demo_tick_seconds)
         for name, refresher in self.refreshers.items():
             t = threading.Thread(
                 target=refresher.run, args=(self.stop,), name=f"refresh-{name}", daemon=True
@@ -37,16 +49,27 @@ class Services:
             t.start()
             self.threads.append(t)
 
+    def redis_status(self) -> dict[str, Any]:
+        """Redis health and the values in effect (for /health/deep); no Redis call."""
+        if not isinstance(self.store, RedisStore):
+            return {"configured": False}
+        return {"configured": True} | self.store.status()
+
     def refresh_all(self) -> dict[str, str]:
         """Refresh every dataset once, synchronously."""
         return {name: r.refresh_once() for name, r in self.refreshers.items()}
 
     def close(self) -> None:
-        """Stop the refreshers and release the source."""
+        """Stop the refreshers, release the leader locks, the source and Redis."""
         self.stop.set()
+        if self.simulator is not None:
+            self.simulator.stop()
         for t in self.threads:
             t.join(timeout=5)
+        self.store.close()
         self.source.close()
+        if self.redis is not None:
+            self.redis.close()
 
 
 def object_names(settings: Settings) -> dict[str, str]:
@@ -68,12 +91,23 @@ def build_source(settings: Settings) -> Source:
 def build_services(
     settings: Settings, source: Source | None = None, store: SnapshotStore | None = None
 ) -> Services:
-    """Wire source, store and refreshers from settings (nothing starts yet)."""
+    """Wire source, store and refreshers from settings (nothing starts yet).
+
+    With `REDIS_URL` set (and no store passed in) the store is Redis-backed and source queries
+    are also counted cluster-wide in Redis.
+    """
     src = source if source is not None else build_source(settings)
-    st = store if store is not None else MemoryStore()
     rules = BuildRules.from_settings(settings)
     intervals = {"wip": settings.refresh_wip_s, "resource": settings.refresh_resource_s}
+    link = counter = None
+    if store is None and settings.redis_url:
+        link = RedisLink(make_client(settings))
+        store = build_redis_store(link, settings.redis_prefix, intervals)
+        counter = QueryCounter(link, settings.redis_prefix)
+    st = store if store is not None else MemoryStore()
+    count = counter.add if counter is not None else None
     refreshers = {
-        name: Refresher(name, src, st, rules, intervals[name]) for name in CACHED_DATASETS
+        name: Refresher(name, src, st, rules, intervals[name], count_queries=count)
+        for name in CACHED_DATASETS
     }
-    return Services(settings, src, st, refreshers)
+    return Services(settings, src, st, refreshers, redis=link, query_counter=counter)

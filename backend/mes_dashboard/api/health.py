@@ -65,6 +65,7 @@ def make_blueprint(services: Services) -> Blueprint:
                 "status": "degraded" if degraded else "ok",
                 "datasets": datasets,
                 "degraded": degraded,
+                "redis": services.redis_status(),
                 "settings": services.settings.public(),
             }
         )

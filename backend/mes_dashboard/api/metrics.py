@@ -14,12 +14,7 @@ TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
 def render_metrics(services: Services) -> str:
     """Every exported metric of this process."""
     now = datetime.now(UTC)
-    lines = [
-        "# HELP mes_source_queries_total Queries sent to the source, per dataset.",
-        "# TYPE mes_source_queries_total counter",
-    ]
-    for name, r in services.refreshers.items():
-        lines.append(f'mes_source_queries_total{{dataset="{name}"}} {r.state.source_queries}')
+    lines = _source_query_lines(services) + _redis_lines(services)
     gauges = {
         "mes_refresh_duration_seconds": "Duration of the last refresh.",
         "mes_refresh_last_success_timestamp_seconds": "Unix time of the last successful refresh.",
@@ -45,6 +40,44 @@ def render_metrics(services: Services) -> str:
         lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge"]
         lines += [f'{metric}{{dataset="{n}"}} {float(v)!r}' for n, v in values[metric]]
     return "\n".join(lines) + "\n"
+
+
+def _source_query_lines(services: Services) -> list[str]:
+    """Source queries: cluster-wide (from Redis) when Redis is configured, else this process."""
+    scope = "all workers" if services.query_counter else "this process"
+    lines = [
+        f"# HELP mes_source_queries_total Queries sent to the source, per dataset ({scope}).",
+        "# TYPE mes_source_queries_total counter",
+    ]
+    for name, r in services.refreshers.items():
+        total = r.state.source_queries
+        if services.query_counter is not None:
+            shared = services.query_counter.total(name)
+            if shared is None:
+                continue
+            total = shared
+        lines.append(f'mes_source_queries_total{{dataset="{name}"}} {total}')
+    lines += [
+        "# HELP mes_source_queries_process_total Queries sent to the source by this process.",
+        "# TYPE mes_source_queries_process_total counter",
+    ]
+    for name, r in services.refreshers.items():
+        lines.append(
+            f'mes_source_queries_process_total{{dataset="{name}"}} {r.state.source_queries}'
+        )
+    return lines
+
+
+def _redis_lines(services: Services) -> list[str]:
+    """Whether Redis answered the last call (only when Redis is configured)."""
+    if services.redis is None:
+        return []
+    up = 1 if services.redis.healthy else 0
+    return [
+        "# HELP mes_redis_up 1 when the last Redis call succeeded.",
+        "# TYPE mes_redis_up gauge",
+        f"mes_redis_up {up}",
+    ]
 
 
 def make_blueprint(services: Services) -> Blueprint:

@@ -61,7 +61,7 @@ class LeaderLock:
         return f"{self.prefix}:lock:{dataset}"
 
     def try_lead(self, dataset: str) -> bool:
-        """True when this instance holds the lock (extended) or just took it; True if Redis fails."""
+        """True when this instance holds (and extended) or just took the lock, or Redis fails."""
         result = self.link.run(lambda c: self._lead(c, dataset), None)
         with self._mutex:
             if result is True:
@@ -95,6 +95,11 @@ class LeaderLock:
             held = list(self._held)
         for dataset in held:
             self.release(dataset)
+
+    def held(self) -> list[str]:
+        """Datasets whose lock this instance took or extended on its last try (no Redis call)."""
+        with self._mutex:
+            return sorted(self._held)
 
     def holder(self, dataset: str) -> str | None:
         """The token holding a dataset's lock, or None (also when Redis fails)."""

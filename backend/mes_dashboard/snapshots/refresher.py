@@ -49,9 +49,11 @@ class Refresher:
     rules: BuildRules
     interval_s: float
     clock: Clock = utc_now
+    count_queries: Callable[[str, int], None] | None = None
     state: RefreshState = field(default_factory=RefreshState)
     _watermarks: dict[str, object] = field(default_factory=dict)
     _master: pa.Table | None = None
+    _published: str | None = None
 
     def refresh_once(self) -> str:
         """One refresh cycle; returns built, unchanged, follower or failed."""
@@ -61,9 +63,11 @@ class Refresher:
             self.state.last_result = "follower"
             return "follower"
         started = time.perf_counter()
+        queries_before = self.state.source_queries
         try:
             built = self._build(now)
         except Exception as exc:  # any source failure keeps the last snapshot serving
+            self.store.renew(self.dataset)
             self.state.last_result = "failed"
             self.state.last_error = f"{type(exc).__name__}: {exc}"
             self.state.failures_in_row += 1
@@ -72,11 +76,16 @@ class Refresher:
             return "failed"
         finally:
             self.state.last_duration_s = time.perf_counter() - started
+            sent = self.state.source_queries - queries_before
+            if self.count_queries is not None and sent:
+                self.count_queries(self.dataset, sent)
         if built is None:
             self.store.renew(self.dataset)
             result = "unchanged"
         else:
-            self.store.publish(make_snapshot(built, now))
+            snapshot = make_snapshot(built, now)
+            self.store.publish(snapshot)
+            self._published = snapshot.version
             result = "built"
         self.state.last_result = result
         self.state.last_success = now
@@ -92,7 +101,9 @@ class Refresher:
     def _build(self, now: datetime) -> Built | None:
         if self.dataset == "wip":
             mark = self._query(lambda: self.source.watermark("lot"))
-            have = self.store.current("wip") is not None
+            current = self.store.current("wip")
+            # another leader may have published since this process last built: rebuild then
+            have = current is not None and current.version == self._published
             if have and mark is not None and mark == self._watermarks.get("lot"):
                 return None
             lot = self._fetch("lot")

@@ -27,6 +27,10 @@ class SnapshotStore(Protocol):
         """True when this process may refresh `dataset` now (it holds or took the lock)."""
         ...
 
+    def close(self) -> None:
+        """Give up what this process holds (leader locks) at shutdown."""
+        ...
+
 
 class MemoryStore:
     """Process-local store: every worker refreshes on its own."""
@@ -51,3 +55,6 @@ class MemoryStore:
     def try_lead(self, dataset: str) -> bool:
         """Every process leads itself."""
         return True
+
+    def close(self) -> None:
+        """Nothing to give up."""
