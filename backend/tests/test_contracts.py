@@ -32,7 +32,13 @@ def test_columns_carry_labels_in_both_languages_and_an_export_header() -> None:
         for col in contracts.columns(name):
             assert col["label"]["zh-TW"] and col["label"]["en"] and col["export"]
             assert col["semantic"] in {
-                "identifier", "category", "quantity", "count", "timestamp", "flag", "text",
+                "identifier",
+                "category",
+                "quantity",
+                "count",
+                "timestamp",
+                "flag",
+                "text",
                 "duration",
             }
 

@@ -1,0 +1,202 @@
+"""Builds the seeded demo SQLite database that mirrors the Oracle objects (see domain.md).
+
+The file is written to a temporary sibling with journaling off, then switched to WAL and moved
+into place with `os.replace`, so readers never see a half-built database. The same seed and `now`
+give the same table contents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import itertools
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from mes_dashboard.config import Settings
+from mes_dashboard.sources import demo_schema as schema
+from mes_dashboard.sources.demo_equipment import (
+    Machine,
+    assign_lots,
+    build_machines,
+    master_rows,
+    open_jobs,
+    status_rows,
+)
+from mes_dashboard.sources.demo_history import history_rows
+from mes_dashboard.sources.demo_layout import TMTT_GROUP, Layout, build_layout
+from mes_dashboard.sources.demo_lots import LotFactory, Plan, place_lots
+from mes_dashboard.sources.demo_schema import plant_now
+
+DEFAULT_SEED = Settings.demo_seed
+BATCH = 20_000
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _insert(
+    conn: sqlite3.Connection, table: str, rows: Iterable[tuple[object, ...]], bar: tqdm | None
+) -> None:
+    sql = schema.insert_sql(table)
+    it = iter(rows)
+    while batch := list(itertools.islice(it, BATCH)):
+        conn.executemany(sql, batch)
+        if bar is not None:
+            bar.update(len(batch))
+
+
+def _mapping_rows(layout: Layout) -> list[tuple[object, ...]]:
+    return [
+        (wc.name, wc.group.name, wc.group.seq, wc.short) for wc in layout.workcenters if wc.mapped
+    ]
+
+
+def _plan(
+    layout: Layout,
+    fleet: list[Machine],
+    lot_wc: list[int],
+    lot_spec: list[int],
+    running: dict[int, list[int]],
+) -> Plan:
+    tmtt: dict[int, list[str]] = {}
+    for m in fleet:
+        if layout.workcenters[m.wc].group.name == TMTT_GROUP:
+            tmtt.setdefault(m.wc, []).append(m.name)
+    names = {lot: [fleet[k].name for k in ks] for lot, ks in running.items()}
+    return Plan(lot_wc, lot_spec, names, tmtt)
+
+
+def _fill(
+    conn: sqlite3.Connection,
+    lots: int,
+    machines: int,
+    seed: int,
+    days: int,
+    now: datetime,
+    progress: bool,
+) -> None:
+    layout = build_layout()
+    rng_eq = random.Random(f"{seed}:equipment")
+    rng_lots = random.Random(f"{seed}:lots")
+    fleet = build_machines(layout, machines, rng_eq)
+    open_jobs(fleet, rng_eq, now)
+    lot_wc, lot_spec = place_lots(layout, lots, rng_lots)
+    running = assign_lots(layout, fleet, lot_wc, rng_eq)
+    factory = LotFactory(layout, _plan(layout, fleet, lot_wc, lot_spec, running), rng_lots, now)
+    with tqdm(total=lots, unit="lot", desc="lots", disable=not progress, file=sys.stderr) as bar:
+        _insert(conn, schema.LOT, factory.rows(lots), bar)
+    master, near_status = master_rows(layout, fleet, rng_eq, now)
+    _insert(conn, schema.RESOURCE, master, None)
+    _insert(conn, schema.EQUIPMENT_STATUS, status_rows(fleet, factory.tracked, rng_eq), None)
+    _insert(conn, schema.EQUIPMENT_STATUS, near_status, None)
+    _insert(conn, schema.SPEC_WORKCENTER, _mapping_rows(layout), None)
+    ids = [m.resource_id for m in fleet]
+    rng_history = random.Random(f"{seed}:history")
+    with tqdm(unit="row", desc="history", disable=not progress, file=sys.stderr) as bar:
+        _insert(conn, schema.RESOURCE_HISTORY, history_rows(ids, now, days, rng_history), bar)
+    schema.create_indexes(conn)
+
+
+def _remove_side_files(path: Path) -> None:
+    for suffix in SIDE_FILES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def generate(
+    db_path: str | os.PathLike[str],
+    *,
+    lots: int = 12_000,
+    machines: int = 3_000,
+    seed: int = DEFAULT_SEED,
+    history_days: int = 35,
+    now: datetime | None = None,
+    progress: bool = False,
+    plant_tz: str = "Asia/Taipei",
+) -> None:
+    """Build the demo database at `db_path` (atomically replacing any file there)."""
+    if lots < 0 or machines < 0 or history_days < 0:
+        raise ValueError("lots, machines and history_days must not be negative")
+    target = Path(db_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    moment = (now or plant_now(plant_tz)).replace(microsecond=0)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            for pragma in (
+                "journal_mode=OFF",
+                "synchronous=OFF",
+                "cache_size=-200000",
+                "temp_store=MEMORY",
+                "locking_mode=EXCLUSIVE",
+            ):
+                conn.execute(f"PRAGMA {pragma}")
+            conn.execute("BEGIN")
+            schema.create_tables(conn)
+            _fill(conn, lots, machines, seed, history_days, moment, progress)
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA locking_mode=NORMAL")
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
+        # a stale WAL of an older file at this path must not be replayed onto the new one
+        _remove_side_files(target)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        _remove_side_files(tmp)
+        raise
+
+
+def ensure_demo_db(settings: Settings) -> Path:
+    """Return the configured demo database, generating it first when the file is missing."""
+    path = Path(settings.demo_db)
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # workers starting together must not each build (and swap in) their own copy
+    with open(f"{path}.gen.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.is_file():
+            generate(
+                path,
+                lots=settings.demo_lots,
+                machines=settings.demo_machines,
+                seed=settings.demo_seed,
+                plant_tz=settings.plant_tz,
+            )
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: build the demo database with a progress bar."""
+    parser = argparse.ArgumentParser(prog="mes-demo-db", description=__doc__)
+    parser.add_argument("--db", required=True, help="path of the SQLite file to write")
+    parser.add_argument("--lots", type=int, default=12_000)
+    parser.add_argument("--machines", type=int, default=3_000)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--history-days", type=int, default=35)
+    args = parser.parse_args(argv)
+    generate(
+        args.db,
+        lots=args.lots,
+        machines=args.machines,
+        seed=args.seed,
+        history_days=args.history_days,
+        progress=True,
+    )
+    print(f"wrote {args.db}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""Start the real gunicorn server on a free port for tests, and stop it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class GunicornServer:
+    """gunicorn with deploy/gunicorn.conf.py, configured only through the environment."""
+
+    def __init__(self, env: Mapping[str, str], port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ) | {"MES_HOST": "127.0.0.1", "MES_PORT": str(self.port)}
+        self.env |= dict(env)
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, ready_path: str = "/health/ready", timeout: float = 60.0) -> None:
+        """Start and wait until `ready_path` answers 200."""
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.proc = subprocess.Popen(
+            [str(gunicorn), "-c", "deploy/gunicorn.conf.py", "mes_dashboard.wsgi:app"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{err[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + ready_path, timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"gunicorn on {self.url} not ready after {timeout}s")
+
+    def stop(self) -> None:
+        """Terminate gracefully, then kill."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc and self.proc.stderr:
+            self.proc.stderr.close()
