@@ -1,0 +1,175 @@
+/** Arrow IPC stream bytes -> the columnar Table the kernels read (decoded with flechette). */
+import { TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
+import { DecodeError } from "./core-error";
+import type { Column, Table } from "./table";
+
+interface ArrowBatch {
+  readonly length: number;
+  readonly nullCount: number;
+  readonly validity?: Uint8Array | null;
+  readonly values?: ArrayLike<number> & ArrayBufferView;
+  readonly dictionary?: ArrowColumn;
+  at(index: number): unknown;
+  value(index: number): unknown;
+}
+
+interface ArrowColumn {
+  readonly type: { typeId: number; bitWidth?: number; unit?: number; timezone?: string | null };
+  readonly length: number;
+  readonly data: readonly ArrowBatch[];
+  cache(): readonly unknown[];
+  toArray(): ArrayLike<unknown>;
+}
+
+interface DecodedColumns {
+  names: string[];
+  columns: Map<string, Column>;
+  skipped: string[];
+}
+
+const STRING_TYPES: ReadonlySet<number> = new Set([Type.Utf8, Type.LargeUtf8, Type.Utf8View]);
+
+/** Decode IPC stream bytes (one or more record batches, any dictionary batches) into a Table. */
+export function decodeTable(bytes: Uint8Array | ArrayBuffer): Table & { skippedColumns: string[] } {
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
+    throw new DecodeError("expected the IPC bytes as a Uint8Array or ArrayBuffer");
+  }
+  // Typed-array views over the body need an 8-byte aligned start.
+  const aligned = bytes instanceof Uint8Array && bytes.byteOffset % 8 !== 0 ? bytes.slice() : bytes;
+  let arrow: ReturnType<typeof tableFromIPC>;
+  try {
+    arrow = tableFromIPC(aligned);
+  } catch (error) {
+    throw new DecodeError(error instanceof Error ? error.message : String(error));
+  }
+  return _decodeTable(arrow);
+}
+
+function _decodeTable(arrow: ReturnType<typeof tableFromIPC>) {
+  const numRows = arrow.numRows;
+  const decoded: DecodedColumns = { names: [], columns: new Map(), skipped: [] };
+  arrow.schema.fields.forEach((field, i) => {
+    const column = decodeColumn(arrow.children[i] as unknown as ArrowColumn, numRows);
+    if (column) {
+      decoded.names.push(field.name);
+      decoded.columns.set(field.name, column);
+    } else {
+      decoded.skipped.push(field.name);
+    }
+  });
+  const metadata = Object.fromEntries(arrow.schema.metadata ?? []);
+  const parsed = metadata.snapshot_time ? Date.parse(metadata.snapshot_time) : Number.NaN;
+  return {
+    numRows,
+    columnNames: decoded.names,
+    columns: decoded.columns,
+    metadata,
+    snapshotTime: Number.isNaN(parsed) ? null : parsed,
+    version: metadata.version ?? null,
+    skippedColumns: decoded.skipped,
+  };
+}
+
+function decodeColumn(column: ArrowColumn, numRows: number): Column | null {
+  const { typeId } = column.type;
+  if (typeId === Type.Dictionary) return decodeDictionary(column, numRows);
+  if (STRING_TYPES.has(typeId)) return { kind: "utf8", values: Array.from(column.toArray()) as (string | null)[] };
+  if (typeId === Type.Int) return decodeNumeric(column, numRows, "int", () => readNumber);
+  if (typeId === Type.Float) return decodeNumeric(column, numRows, "float", () => readNumber);
+  if (typeId === Type.Bool) return decodeNumeric(column, numRows, "bool", () => readBool);
+  if (typeId === Type.Timestamp) {
+    const reader = column.type.unit === TimeUnit.MILLISECOND ? millisecondReader : () => readNumber;
+    return { ...decodeNumeric(column, numRows, "timestamp", reader), timezone: column.type.timezone ?? null };
+  }
+  return null;
+}
+
+function isValid(batch: ArrowBatch, i: number): boolean {
+  const validity = batch.validity;
+  if (!batch.nullCount || !validity || validity.length === 0) return true;
+  return (((validity[i >> 3] ?? 0) >> (i & 7)) & 1) === 1;
+}
+
+function decodeDictionary(column: ArrowColumn, numRows: number): Column | null {
+  const codes = new Int32Array(numRows);
+  const dictionary: string[] = [];
+  const unified = new Map<string, number>();
+  const remaps = new Map<ArrowColumn, Int32Array>();
+  let row = 0;
+  for (const batch of column.data) {
+    const source = batch.dictionary;
+    if (!source || !batch.values) return null;
+    let remap = remaps.get(source);
+    if (!remap) {
+      const fresh = unifyDictionary(source.cache(), unified, dictionary);
+      if (!fresh) return null;
+      remaps.set(source, fresh);
+      remap = fresh;
+    }
+    const raw = batch.values;
+    for (let i = 0; i < batch.length; i++, row++) {
+      codes[row] = isValid(batch, i) ? (remap[raw[i] ?? -1] ?? -1) : -1;
+    }
+  }
+  return { kind: "dictionary", codes, dictionary };
+}
+
+/** Map one batch dictionary onto the column's unified dictionary; null for non-string values. */
+function unifyDictionary(values: readonly unknown[], unified: Map<string, number>, out: string[]) {
+  const remap = new Int32Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const value = values[k];
+    if (value === null || value === undefined) {
+      remap[k] = -1;
+      continue;
+    }
+    if (typeof value !== "string") return null;
+    let code = unified.get(value);
+    if (code === undefined) {
+      code = out.length;
+      unified.set(value, code);
+      out.push(value);
+    }
+    remap[k] = code;
+  }
+  return remap;
+}
+
+type ReadValue = (batch: ArrowBatch, i: number) => number;
+
+function decodeNumeric(
+  column: ArrowColumn,
+  numRows: number,
+  kind: "int" | "float" | "bool" | "timestamp",
+  readerFor: (batch: ArrowBatch) => ReadValue,
+) {
+  const values = new Float64Array(numRows);
+  const valid = new Uint8Array(numRows);
+  let row = 0;
+  for (const batch of column.data) {
+    const reader = readerFor(batch);
+    for (let i = 0; i < batch.length; i++, row++) {
+      if (isValid(batch, i)) {
+        valid[row] = 1;
+        values[row] = reader(batch, i);
+      }
+    }
+  }
+  return { kind, values, valid };
+}
+
+function readNumber(batch: ArrowBatch, i: number): number {
+  return Number(batch.value(i));
+}
+
+function readBool(batch: ArrowBatch, i: number): number {
+  return batch.value(i) ? 1 : 0;
+}
+
+/** int64 epoch ms read as two int32 halves: exact below 2^53 and avoids BigInt per row. */
+function millisecondReader(batch: ArrowBatch): ReadValue {
+  const source = batch.values;
+  if (!source) return readNumber;
+  const words = new Int32Array(source.buffer, source.byteOffset, source.byteLength / 4);
+  return (_batch, i) => (words[2 * i + 1] ?? 0) * 4294967296 + ((words[2 * i] ?? 0) >>> 0);
+}

@@ -1,0 +1,113 @@
+/** Filters -> a row mask (Uint8Array, 1 = row kept), with the contract's null semantics. */
+import { QueryError } from "./core-error";
+import type { Filter } from "./query";
+import { type Column, isStringColumn, requireColumn, type Table } from "./table";
+
+/** A filter as a test on non-null values plus the fixed answer for nulls. */
+interface Predicate {
+  test(value: string | number): boolean;
+  nullMatch: boolean;
+  /** The test takes lower-cased strings (contains, prefix). */
+  lowerCase?: boolean;
+}
+
+// Lower-cased copies of utf8 columns, made once per column for contains/prefix (type-ahead).
+const lowerCaseCache = new WeakMap<readonly (string | null)[], readonly (string | null)[]>();
+
+function lowerCased(values: readonly (string | null)[]): readonly (string | null)[] {
+  let lower = lowerCaseCache.get(values);
+  if (!lower) {
+    lower = values.map((v) => (v === null ? null : v.toLowerCase()));
+    lowerCaseCache.set(values, lower);
+  }
+  return lower;
+}
+
+/** Rows passing every filter (AND), optionally within a base mask. */
+export function filterMask(table: Table, filters: readonly Filter[], base?: Uint8Array | null): Uint8Array {
+  if (base && base.length !== table.numRows) throw new RangeError("base mask length differs from the table");
+  const columns = filters.map((f) => requireColumn(table, f.field));
+  const predicates = filters.map((f, i) => predicateFor(f, columns[i] as Column));
+  const out = base ? base.slice() : new Uint8Array(table.numRows).fill(1);
+  predicates.forEach((p, i) => {
+    applyPredicate(columns[i] as Column, p, out);
+  });
+  return out;
+}
+
+/** AND one predicate into `out` in place. */
+export function applyPredicate(column: Column, predicate: Predicate, out: Uint8Array): void {
+  const { test, nullMatch, lowerCase = false } = predicate;
+  if (column.kind === "dictionary") {
+    const match = Uint8Array.from(column.dictionary, (s) => (test(lowerCase ? s.toLowerCase() : s) ? 1 : 0));
+    const { codes } = column;
+    for (let i = 0; i < out.length; i++) {
+      if (out[i]) {
+        const code = codes[i] ?? -1;
+        out[i] = code < 0 ? (nullMatch ? 1 : 0) : (match[code] ?? 0);
+      }
+    }
+  } else if (column.kind === "utf8") {
+    const values = lowerCase ? lowerCased(column.values) : column.values;
+    for (let i = 0; i < out.length; i++) {
+      if (out[i]) {
+        const value = values[i];
+        out[i] = (value === null || value === undefined ? nullMatch : test(value)) ? 1 : 0;
+      }
+    }
+  } else {
+    const { values, valid } = column;
+    for (let i = 0; i < out.length; i++) {
+      if (out[i]) out[i] = (valid[i] ? test(values[i] ?? 0) : nullMatch) ? 1 : 0;
+    }
+  }
+}
+
+/** Build the predicate of one filter for a column, rejecting ops the column's type cannot take. */
+export function predicateFor(filter: Filter, column: Column): Predicate {
+  const isString = isStringColumn(column);
+  const operand = (v: unknown): string | number | undefined => operandFor(v, column, filter.field);
+  switch (filter.op) {
+    case "eq":
+    case "ne": {
+      const target = operand(filter.value);
+      const eq = (v: string | number) => v === target;
+      return filter.op === "eq" ? { test: eq, nullMatch: false } : { test: (v) => !eq(v), nullMatch: true };
+    }
+    case "in":
+    case "not_in": {
+      const set = new Set(filter.values.filter((v) => v !== null).map(operand));
+      const hasNull = filter.values.includes(null);
+      const test = (v: string | number) => set.has(v);
+      return filter.op === "in" ? { test, nullMatch: hasNull } : { test: (v) => !test(v), nullMatch: !hasNull };
+    }
+    case "contains":
+    case "prefix": {
+      if (!isString) throw new QueryError(`${filter.op} on ${filter.field}: not a string column`);
+      const needle = filter.value.toLowerCase();
+      const test =
+        filter.op === "contains"
+          ? (v: string | number) => String(v).includes(needle)
+          : (v: string | number) => String(v).startsWith(needle);
+      return { test, nullMatch: false, lowerCase: true };
+    }
+    case "between": {
+      if (isString || column.kind === "bool") throw new QueryError(`between on ${filter.field}: not a numeric column`);
+      const min = filter.min ?? Number.NEGATIVE_INFINITY;
+      const max = filter.max ?? Number.POSITIVE_INFINITY;
+      return { test: (v) => (v as number) >= min && (v as number) < max, nullMatch: false };
+    }
+    case "is_null":
+      return { test: () => false, nullMatch: true };
+    case "not_null":
+      return { test: () => true, nullMatch: false };
+  }
+}
+
+/** A filter operand in the column's value space (bools as 0/1), or a QueryError on a type mismatch. */
+function operandFor(value: unknown, column: Column, field: string): string | number | undefined {
+  if (isStringColumn(column) && typeof value === "string") return value;
+  if (column.kind === "bool" && typeof value === "boolean") return value ? 1 : 0;
+  if (!isStringColumn(column) && column.kind !== "bool" && typeof value === "number") return value;
+  throw new QueryError(`${field}: value ${JSON.stringify(value)} does not match the ${column.kind} column`);
+}

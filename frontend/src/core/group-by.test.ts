@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { bucketIndex, groupBy } from "./group-by";
+import { makeTable } from "./make-table";
+
+describe("bucketIndex", () => {
+  it("counts the edges <= value: a value on an edge goes to the upper bucket", () => {
+    const edges = [24, 72, 168];
+    expect([-1, 0, 23.99, 24, 71, 72, 168, 1e9].map((v) => bucketIndex(edges, v))).toEqual([0, 0, 0, 1, 1, 2, 3, 3]);
+  });
+});
+
+describe("groupBy", () => {
+  const table = makeTable({
+    A: { kind: "dictionary", values: ["x", "y", null, "x", "y"] },
+    B: { kind: "utf8", values: ["p", null, "p", "p", null] },
+    H: { kind: "float", values: [1, 30, null, 24, 23.5] },
+  });
+  const all = new Uint8Array(5).fill(1);
+
+  it("makes one group per key combination with null as a real group", () => {
+    const g = groupBy(
+      table,
+      [
+        { name: "A", field: "A", edges: null },
+        { name: "B", field: "B", edges: null },
+      ],
+      all,
+    );
+    expect(g.groupCount).toBe(3);
+    expect(Array.from(g.groupIds)).toEqual([0, 1, 2, 0, 1]);
+    expect(g.keys).toEqual([
+      ["x", "y", null],
+      ["p", null, "p"],
+    ]);
+  });
+
+  it("buckets numeric keys and skips rows outside the mask", () => {
+    const mask = Uint8Array.from([1, 1, 1, 0, 1]);
+    const g = groupBy(table, [{ name: "AGE", field: "H", edges: [24] }], mask);
+    expect(Array.from(g.groupIds)).toEqual([0, 1, 2, -1, 0]);
+    expect(g.keys).toEqual([[0, 1, null]]);
+  });
+
+  it("puts every masked row in one group when there are no keys", () => {
+    const g = groupBy(table, [], Uint8Array.from([0, 1, 0, 0, 0]));
+    expect(g.groupCount).toBe(1);
+    expect(Array.from(g.groupIds)).toEqual([-1, 0, -1, -1, -1]);
+  });
+
+  it("rejects a bucket over a string column", () => {
+    expect(() => groupBy(table, [{ name: "A", field: "A", edges: [1] }], all)).toThrow(/INVALID_QUERY/);
+  });
+});

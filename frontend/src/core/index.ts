@@ -1,0 +1,22 @@
+/** The DOM-free core: decode, query kernels, query state, formatting. */
+export { aggregateMetric } from "./aggregate";
+export { compareCodePoints, compareNullsLast, compareValues } from "./compare-values";
+export * from "./contracts";
+export { CoreError, DecodeError, QueryError } from "./core-error";
+export { type Crossfilter, createCrossfilter } from "./crossfilter";
+export { type CsvColumn, csvColumns, toCsv } from "./csv-export";
+export { decodeTable } from "./decode-table";
+export { evaluate } from "./evaluate";
+export { filterMask } from "./filter-mask";
+export { formatDateTime, formatMetric, formatNumber, formatPercent, NULL_DISPLAY } from "./format";
+export { bucketIndex, groupBy } from "./group-by";
+export { makeTable } from "./make-table";
+export { pareto } from "./pareto";
+export type * from "./query";
+export { sortRows } from "./sort-rows";
+export { type Suggestion, type SuggestRequest, suggest } from "./suggest";
+export type * from "./table";
+export { topN } from "./top-n";
+export { decodeUrlState, encodeUrlState, type UrlState } from "./url-state";
+export { validateFilters, validateQuery } from "./validate-query";
+export { CORE_VERSION } from "./version";

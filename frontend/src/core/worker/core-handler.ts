@@ -1,0 +1,114 @@
+/** The worker's logic without the worker: holds decoded tables by name and answers requests. */
+import { isDataset } from "../contracts";
+import { CoreError } from "../core-error";
+import { type Crossfilter, createCrossfilter } from "../crossfilter";
+import { decodeTable } from "../decode-table";
+import { evaluate } from "../evaluate";
+import type { Dataset, Filter } from "../query";
+import { suggest } from "../suggest";
+import type { Table } from "../table";
+import type { CoreRequest, CrossfilterScope, RequestEnvelope, ResponseEnvelope, TableInfo } from "./protocol";
+
+interface Entry {
+  table: Table;
+  info: TableInfo;
+  dataset: Dataset | null;
+  crossfilter: Crossfilter | null;
+}
+
+export interface CoreHandler {
+  handle(request: CoreRequest): unknown;
+  respond(envelope: RequestEnvelope): ResponseEnvelope;
+}
+
+export function createCoreHandler(): CoreHandler {
+  const tables = new Map<string, Entry>();
+
+  const entryOf = (name: string): Entry => {
+    const entry = tables.get(name);
+    if (!entry) throw new CoreError("NOT_FOUND", `no table loaded as "${name}"`);
+    return entry;
+  };
+
+  const maskOf = (entry: Entry, scope: CrossfilterScope | undefined): Uint8Array | null => {
+    if (!scope || !entry.crossfilter) return null;
+    return scope === "all" ? entry.crossfilter.maskAll() : entry.crossfilter.maskExcept(scope.except);
+  };
+
+  const handle = (request: CoreRequest): unknown => {
+    switch (request.type) {
+      case "load": {
+        const decoded = decodeTable(request.bytes);
+        const dataset = request.dataset ?? (isDataset(request.name) ? request.name : null);
+        const info: TableInfo = {
+          name: request.name,
+          numRows: decoded.numRows,
+          columns: decoded.columnNames.map((name) => ({ name, kind: decoded.columns.get(name)?.kind ?? "utf8" })),
+          skippedColumns: decoded.skippedColumns,
+          metadata: { ...decoded.metadata },
+          snapshotTime: decoded.snapshotTime,
+          version: decoded.version,
+        };
+        const previous = tables.get(request.name);
+        const entry: Entry = { table: decoded, info, dataset, crossfilter: null };
+        tables.set(request.name, entry);
+        if (previous?.crossfilter && dataset) reapplyFilters(entry, previous.crossfilter);
+        return info;
+      }
+      case "drop":
+        tables.delete(request.name);
+        return null;
+      case "evaluate": {
+        const entry = entryOf(request.name);
+        return evaluate(entry.table, request.query, { mask: maskOf(entry, request.crossfilter) });
+      }
+      case "setFilters": {
+        const entry = entryOf(request.name);
+        if (!entry.dataset) throw new CoreError("BAD_REQUEST", `table "${request.name}" was loaded without a dataset`);
+        entry.crossfilter ??= createCrossfilter(entry.table, entry.dataset);
+        entry.crossfilter.setFilters(request.widget, request.filters as Filter[]);
+        return null;
+      }
+      case "suggest": {
+        const entry = entryOf(request.name);
+        return suggest(entry.table, request.request, maskOf(entry, request.crossfilter));
+      }
+      default:
+        throw new CoreError(
+          "BAD_REQUEST",
+          `unknown request type ${JSON.stringify((request as { type?: unknown }).type)}`,
+        );
+    }
+  };
+
+  const respond = ({ id, request }: RequestEnvelope): ResponseEnvelope => {
+    try {
+      return { id, ok: true, result: handle(request) };
+    } catch (error) {
+      return { id, ok: false, error: errorPayload(error) };
+    }
+  };
+
+  return { handle, respond };
+}
+
+/** A refreshed snapshot keeps the widgets' filters (re-evaluated on the new rows). */
+function reapplyFilters(entry: Entry, previous: Crossfilter): void {
+  if (!entry.dataset) return;
+  const crossfilter = createCrossfilter(entry.table, entry.dataset);
+  for (const widget of previous.widgets()) {
+    try {
+      crossfilter.setFilters(widget, previous.filters(widget));
+    } catch {
+      // A filter on a column the new snapshot lacks is dropped rather than failing the load.
+    }
+  }
+  entry.crossfilter = crossfilter;
+}
+
+export function errorPayload(error: unknown): { code: string; name: string; message: string } {
+  if (error instanceof CoreError) return { code: error.code, name: error.name, message: error.message };
+  if (error instanceof Error)
+    return { code: "INTERNAL_ERROR", name: error.name, message: `INTERNAL_ERROR: ${error.message}` };
+  return { code: "INTERNAL_ERROR", name: "Error", message: `INTERNAL_ERROR: ${String(error)}` };
+}

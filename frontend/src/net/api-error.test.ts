@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { errorCodes, errorSpec } from "../core/contracts";
+import { apiErrorFromResponse, isRetryable } from "./api-error";
+import { backoffDelay, retryDelay } from "./backoff";
+
+describe("isRetryable", () => {
+  it("follows contracts/errors.json when the body agrees, and refuses when either side says no", () => {
+    for (const code of errorCodes()) {
+      const spec = errorSpec(code);
+      if (!spec) throw new Error(code);
+      expect(isRetryable(spec.status, code, spec.retryable), code).toBe(spec.retryable);
+      expect(isRetryable(spec.status, code, false), code).toBe(false);
+      expect(isRetryable(spec.status, code, true), code).toBe(spec.retryable);
+    }
+  });
+
+  it("falls back on the body, then on the HTTP status, for unknown codes", () => {
+    expect(isRetryable(500, "SOMETHING_NEW", true)).toBe(true);
+    expect(isRetryable(503, null, undefined)).toBe(true);
+    expect(isRetryable(500, null, undefined)).toBe(false);
+  });
+
+  it("reads a non-JSON error body as HTTP_<status>", () => {
+    const error = apiErrorFromResponse(502, new Headers({ "X-Request-ID": "rid" }), "<html>bad gateway</html>", 0);
+    expect(error).toMatchObject({ code: "HTTP_502", retryable: true, requestId: "rid", detail: null });
+    expect(error.message).toBe("HTTP_502: HTTP 502");
+  });
+});
+
+describe("backoff", () => {
+  it("draws full jitter under min(cap, base * 2^attempt)", () => {
+    const policy = { baseMs: 100, capMs: 1000 };
+    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, policy, () => 0.9999))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ]);
+    expect(backoffDelay(3, policy, () => 0)).toBe(0);
+  });
+
+  it("never waits less than Retry-After", () => {
+    expect(retryDelay(0, { baseMs: 100, capMs: 1000 }, () => 0.5, 2.5)).toBe(2500);
+    expect(retryDelay(5, { baseMs: 1000, capMs: 10_000 }, () => 0.5, 1)).toBe(5000);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * The one fetch client (every fetch and poll goes through it): ETag revalidation, a deadline per
+ * request, full-jitter backoff never earlier than Retry-After, a shared retry budget, no retries
+ * for non-retryable errors, problem-details errors, download progress.
+ */
+import { ApiError, apiErrorFromResponse } from "./api-error";
+import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from "./backoff";
+import { createRetryBudget, type RetryBudget } from "./retry-budget";
+import { sleep, systemTime, type TimeSource } from "./timers";
+
+/** What the snapshot endpoints say about the data beside the body. */
+export interface ResponseMeta {
+  /** X-Degraded: why the server serves its last snapshot (null when healthy). */
+  degraded: string | null;
+  /** X-Data-Age-Seconds. */
+  dataAgeS: number | null;
+  version: string | null;
+  generatedAt: string | null;
+  requestId: string | null;
+}
+
+export interface FetchResult<T> {
+  data: T;
+  /** True when the server answered 304 and `data` is the cached body. */
+  notModified: boolean;
+  etag: string | null;
+  meta: ResponseMeta;
+  attempts: number;
+}
+
+export interface Progress {
+  loaded: number;
+  /** Content-Length, or null when unknown or compressed in transit. */
+  total: number | null;
+}
+
+export interface RequestOptions {
+  deadlineMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  headers?: Record<string, string>;
+}
+
+export interface FetchClientOptions extends Partial<TimeSource> {
+  fetch?: typeof fetch;
+  /** Deadline of one request including its retries; above the server's pool wait + call timeout. */
+  deadlineMs?: number;
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  budget?: RetryBudget;
+}
+
+export interface FetchClient {
+  getBytes(url: string, options?: RequestOptions): Promise<FetchResult<Uint8Array>>;
+  getJson<T>(url: string, options?: RequestOptions): Promise<FetchResult<T>>;
+  /** Forget cached bodies (one URL, or all). */
+  clearCache(url?: string): void;
+}
+
+interface CacheEntry {
+  etag: string;
+  body: Uint8Array;
+}
+
+const ARROW = "application/vnd.apache.arrow.stream";
+
+export function createFetchClient(options: FetchClientOptions = {}): FetchClient {
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const time: TimeSource = {
+    now: options.now ?? systemTime.now,
+    random: options.random ?? systemTime.random,
+    timers: options.timers ?? systemTime.timers,
+  };
+  const config = {
+    deadlineMs: options.deadlineMs ?? 30_000,
+    maxAttempts: options.maxAttempts ?? 4,
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+    budget: options.budget ?? createRetryBudget(),
+  };
+  const cache = new Map<string, CacheEntry>();
+
+  const request = async (url: string, accept: string, opts: RequestOptions): Promise<FetchResult<Uint8Array>> => {
+    const deadlineMs = opts.deadlineMs ?? config.deadlineMs;
+    const deadlineAt = time.now() + deadlineMs;
+    const controller = new AbortController();
+    const onCallerAbort = () => controller.abort(new ApiError({ status: 0, code: "ABORTED", retryable: false }));
+    if (opts.signal?.aborted) onCallerAbort();
+    opts.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const timer = time.timers.setTimeout(
+      () =>
+        controller.abort(
+          new ApiError({
+            status: 0,
+            code: "DEADLINE_EXCEEDED",
+            retryable: false,
+            detail: `no answer within ${deadlineMs} ms`,
+          }),
+        ),
+      deadlineMs,
+    );
+    try {
+      for (let attempt = 0; ; attempt++) {
+        let error: ApiError;
+        try {
+          return { ...(await attemptOnce(url, accept, opts, controller.signal)), attempts: attempt + 1 };
+        } catch (thrown) {
+          error = asApiError(thrown, controller.signal);
+        }
+        error.attempts = attempt + 1;
+        const delay = retryDelay(attempt, config.backoff, time.random, error.retryAfterS);
+        const giveUp =
+          !error.retryable ||
+          attempt + 1 >= config.maxAttempts ||
+          time.now() + delay >= deadlineAt ||
+          !config.budget.tryWithdraw();
+        if (giveUp) throw error;
+        await sleep(time.timers, delay, controller.signal).catch((reason: unknown) => {
+          throw asApiError(reason, controller.signal);
+        });
+      }
+    } finally {
+      time.timers.clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onCallerAbort);
+    }
+  };
+
+  const attemptOnce = async (url: string, accept: string, opts: RequestOptions, signal: AbortSignal) => {
+    const cached = cache.get(url);
+    const headers: Record<string, string> = { Accept: accept, ...opts.headers };
+    if (cached) headers["If-None-Match"] = cached.etag;
+    const response = await doFetch(url, { headers, signal });
+    const meta = readMeta(response.headers);
+    if (response.status === 304 && cached) {
+      config.budget.deposit();
+      return { data: cached.body, notModified: true, etag: cached.etag, meta };
+    }
+    if (!response.ok) {
+      throw apiErrorFromResponse(response.status, response.headers, await response.text(), time.now());
+    }
+    const body = await readBody(response, opts.onProgress);
+    const etag = response.headers.get("ETag");
+    if (etag) cache.set(url, { etag, body });
+    else cache.delete(url);
+    config.budget.deposit();
+    return { data: body, notModified: false, etag, meta };
+  };
+
+  return {
+    getBytes: (url, opts = {}) => request(url, ARROW, opts),
+    getJson: async <T>(url: string, opts: RequestOptions = {}) => {
+      const result = await request(url, "application/json", opts);
+      return { ...result, data: JSON.parse(new TextDecoder().decode(result.data)) as T };
+    },
+    clearCache: (url) => {
+      if (url === undefined) cache.clear();
+      else cache.delete(url);
+    },
+  };
+}
+
+function asApiError(thrown: unknown, signal: AbortSignal): ApiError {
+  if (thrown instanceof ApiError) return thrown;
+  if (signal.aborted && signal.reason instanceof ApiError) return signal.reason;
+  const detail = thrown instanceof Error ? thrown.message : String(thrown);
+  return new ApiError({ status: 0, code: "NETWORK_ERROR", retryable: true, detail });
+}
+
+function readMeta(headers: Headers): ResponseMeta {
+  const age = Number.parseFloat(headers.get("X-Data-Age-Seconds") ?? "");
+  return {
+    degraded: headers.get("X-Degraded") || null,
+    dataAgeS: Number.isFinite(age) ? age : null,
+    version: headers.get("X-Snapshot-Version"),
+    generatedAt: headers.get("X-Snapshot-Generated-At"),
+    requestId: headers.get("X-Request-ID"),
+  };
+}
+
+/** The body as bytes, reporting progress chunk by chunk when asked. */
+async function readBody(response: Response, onProgress?: (progress: Progress) => void): Promise<Uint8Array> {
+  if (!onProgress || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const encoding = response.headers.get("Content-Encoding");
+  const length = Number.parseInt(response.headers.get("Content-Length") ?? "", 10);
+  // Content-Length counts encoded bytes while the stream yields decoded ones.
+  const total = Number.isFinite(length) && (!encoding || encoding === "identity") ? length : null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  onProgress({ loaded, total });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    onProgress({ loaded, total });
+  }
+  const body = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
