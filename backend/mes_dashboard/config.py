@@ -74,6 +74,7 @@ class Settings:
     secret_key: str = "dev-only-not-secret"
     admin_token: str = ""
     plant_tz: str = "Asia/Taipei"
+    page_registry: str = ".data/pages.json"
 
     source: str = "demo"
     demo_db: str = ".data/demo.sqlite"
