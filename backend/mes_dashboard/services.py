@@ -16,6 +16,7 @@ from mes_dashboard.snapshots.redis_store import RedisStore, build_redis_store
 from mes_dashboard.snapshots.refresher import Refresher
 from mes_dashboard.snapshots.store import MemoryStore, SnapshotStore
 from mes_dashboard.sources.base import OBJECTS, Source
+from mes_dashboard.sources.demo_schema import plant_now
 from mes_dashboard.sources.simulator import Simulator, start_simulator
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,9 @@ class Services:
         s = self.settings
         if s.source == "demo" and s.demo_simulate:
             # one simulator per database across workers: the others get None (file lock)
-            self.simulator = start_simulator(s.demo_db, s.demo_seed, s.demo_tick_seconds)
+            self.simulator = start_simulator(
+                s.demo_db, s.demo_seed, s.demo_tick_seconds, clock=lambda: plant_now(s.zone)
+            )
         for name, refresher in self.refreshers.items():
             t = threading.Thread(
                 target=refresher.run, args=(self.stop,), name=f"refresh-{name}", daemon=True

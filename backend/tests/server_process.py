@@ -25,7 +25,10 @@ def free_port() -> int:
 class GunicornServer:
     """gunicorn with deploy/gunicorn.conf.py, configured only through the environment."""
 
-    def __init__(self, env: Mapping[str, str], port: int | None = None) -> None:
+    def __init__(
+        self, env: Mapping[str, str], port: int | None = None, app: str = "mes_dashboard.wsgi:app"
+    ) -> None:
+        self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ) | {"MES_HOST": "127.0.0.1", "MES_PORT": str(self.port)}
@@ -36,7 +39,7 @@ class GunicornServer:
         """Start and wait until `ready_path` answers 200."""
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.proc = subprocess.Popen(
-            [str(gunicorn), "-c", "deploy/gunicorn.conf.py", "mes_dashboard.wsgi:app"],
+            [str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,

@@ -131,6 +131,9 @@ def test_generate_replaces_atomically_and_leaves_no_temp_files(tmp_path: Path) -
     Path(f"{path}-wal").write_bytes(b"stale wal of an older database")
     generate(path, lots=80, machines=20, history_days=1, now=NOW)
     assert sorted(p.name for p in path.parent.iterdir()) == ["demo.sqlite"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
     with closing(sqlite3.connect(path)) as c:
         assert c.execute(f"SELECT COUNT(*) FROM {schema.LOT}").fetchone() == (80,)
 

@@ -39,6 +39,13 @@ def _table_name(configured: str) -> str:
     return name
 
 
+def _arrow_type(table: str, column: str, declared: str) -> pa.DataType:
+    kind = _ARROW_TYPES.get(declared.upper())
+    if kind is None:
+        raise ValueError(f"{table}.{column}: unsupported declared type {declared!r}")
+    return kind
+
+
 def _select(name: str, declared: str) -> str:
     if declared == "DATE":
         # DATE text 'YYYY-MM-DD HH:MM:SS' -> epoch ms of the naive (plant-local) time, in C
@@ -98,7 +105,7 @@ class DemoSource:
             if not info:
                 raise KeyError(f"table {table!r} not found in {self.path}")
             names = [row[1] for row in info]
-            kinds = [_ARROW_TYPES[row[2].upper()] for row in info]
+            kinds = [_arrow_type(table, row[1], row[2]) for row in info]
             columns = ", ".join(_select(row[1], row[2].upper()) for row in info)
             conn.text_factory = bytes
             cursor = conn.execute(f'SELECT {columns} FROM "{table}" {where}', params)

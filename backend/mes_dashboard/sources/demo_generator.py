@@ -104,6 +104,13 @@ def _fill(
     schema.create_indexes(conn)
 
 
+def _chmod_like_a_new_file(path: Path) -> None:
+    """mkstemp makes 0600 files; give the database the mode `open` would (0666 less umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    path.chmod(0o666 & ~mask)
+
+
 def _remove_side_files(path: Path) -> None:
     for suffix in SIDE_FILES:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -148,6 +155,7 @@ def generate(
             conn.execute("PRAGMA journal_mode=WAL")
         finally:
             conn.close()
+        _chmod_like_a_new_file(tmp)
         # a stale WAL of an older file at this path must not be replayed onto the new one
         _remove_side_files(target)
         os.replace(tmp, target)

@@ -83,7 +83,7 @@ class Simulator:
         traffic = tick.amount(max(running * 0.01, 1.0))
         steps.track_out(tick, traffic)
         steps.move_lots(tick, moves)
-        steps.track_in(tick, traffic + tick.amount(0.5))
+        steps.track_in(tick, traffic)
         # holds and releases balance at about 1.3% of the lots on hold
         steps.release_lots(tick, 0.0077)
         steps.hold_lots(tick, max(1, tick.amount(lots * 0.0001)))

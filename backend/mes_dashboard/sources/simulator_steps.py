@@ -25,6 +25,7 @@ JOB_FIELDS = STATUS_COLUMNS[3 : 3 + JOB_COLUMNS]
 HEAD = 3 + JOB_COLUMNS  # RESOURCEID, status, reason and the job: what all rows of a machine share
 LOT_FIELDS = "rowid, LOTID, QTY, STATUS, EQUIPMENTCOUNT, EQUIPMENTNAME, WORKCENTERNAME, SPECNAME"
 Row = tuple[object, ...]
+MAX_LOTS_PER_MACHINE = 3
 
 
 @dataclass
@@ -156,15 +157,20 @@ def track_out(tick: Tick, count: int) -> None:
         for row in rows:
             if not _machine_rows(tick, str(row[0])):
                 _insert_status(tick, [(*row[:HEAD], None, None, None, None)])
+        sql = f"UPDATE {LOT} SET EQUIPMENTCOUNT = 0, EQUIPMENTS = NULL, EQUIPMENTNAME = NULL"
+        tick.conn.execute(sql + " WHERE LOTID = ?", (lot_id,))
         lot = tick.conn.execute(f"SELECT {LOT_FIELDS} FROM {LOT} WHERE LOTID = ?", (lot_id,))
         for found in lot.fetchall():
-            if found[3] == "ACTIVE":  # a held lot stays where it is
+            if found[3] == "ACTIVE":  # a held lot stays at its step
                 _advance(tick, found)
 
 
 def track_in(tick: Tick, count: int) -> None:
-    """Track queued lots into a producing or standby machine of their workcenter."""
-    sql = f"SELECT RESOURCEID FROM {EQUIPMENT_STATUS} WHERE EQUIPMENTASSETSSTATUS IN ('PRD', 'SBY')"
+    """Track queued lots into a producing or standby machine of their workcenter with room."""
+    sql = (
+        f"SELECT RESOURCEID FROM {EQUIPMENT_STATUS} WHERE EQUIPMENTASSETSSTATUS IN ('PRD', 'SBY') "
+        f"GROUP BY RESOURCEID HAVING COUNT(RUNCARDLOTID) < {MAX_LOTS_PER_MACHINE}"
+    )
     ready = {str(r[0]) for r in tick.conn.execute(sql)}
     by_wc: dict[str, list[Machine]] = {}
     for m in tick.machines:
@@ -245,7 +251,7 @@ def change_machines(tick: Tick, count: int) -> None:
         job: Row | None = None
         if code in ("PRD", "SBY"):
             job = (None,) * JOB_COLUMNS
-        elif code in v.DOWN_CODES and tick.rng.random() < 0.4:
+        elif code in v.DOWN_CODES and tick.rng.random() < 0.25:
             job = make_job(tick.rng, tick.now, tick.rng.randint(50_000, 99_999))
         sets = "EQUIPMENTASSETSSTATUS = ?, EQUIPMENTASSETSSTATUSREASON = ?"
         params: list[object] = [code, reason]
