@@ -43,7 +43,7 @@ class Services:
         if s.source == "demo" and s.demo_simulate:
             # one simulator per database across workers: the others get None (file lock)
             self.simulator = start_simulator(
-                s.demo_db, s.demo_seed, s.demo_tick_seconds, clock=lambda: plant_now(s.zone)
+                s.demo_db, s.demo_seed, s.demo_tick_seconds, clock=lambda: plant_now(s.plant_tz)
             )
         for name, refresher in self.refreshers.items():
             t = threading.Thread(
