@@ -55,7 +55,7 @@ unit-fe: setup
 	npm run --silent test
 
 unit-be: setup
-	$(VENV)/bin/pytest backend/tests -q
+	timeout 900 $(VENV)/bin/pytest backend/tests -q -p no:cacheprovider
 
 parity: setup harness
 	@if [ -d parity/tests ]; then $(VENV)/bin/pytest parity/tests -q -p no:cacheprovider; \

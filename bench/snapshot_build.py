@@ -98,7 +98,8 @@ def to_markdown(results: list[dict[str, Any]], command: str) -> str:
             f"| {r['rows']:,} | {r['build_s']} | {r['ipc_write_s']} | {r['ipc_bytes'] * mb:.2f} "
             f"| {r['ipc_bytes_per_row']} | {z['bytes'] * mb:.2f} ({z['compress_s']}) "
             f"| {g['bytes'] * mb:.2f} ({g['compress_s']}) | {j['bytes'] * mb:.2f} "
-            f"({j['serialize_s']}) | {j['gzip']['bytes'] * mb:.2f} | {j['zstd']['bytes'] * mb:.2f} |"
+            f"({j['serialize_s']}) | {j['gzip']['bytes'] * mb:.2f} "
+            f"| {j['zstd']['bytes'] * mb:.2f} |"
         )
     lines += [
         "",

@@ -58,6 +58,11 @@ class Services:
             return {"configured": False}
         return {"configured": True} | self.store.status()
 
+    def source_status(self) -> dict[str, Any]:
+        """The source's pool state in effect (Oracle), or just its name (demo)."""
+        status = getattr(self.source, "pool_status", None)
+        return {"name": self.source.name} | (status() if callable(status) else {})
+
     def refresh_all(self) -> dict[str, str]:
         """Refresh every dataset once, synchronously."""
         return {name: r.refresh_once() for name, r in self.refreshers.items()}
@@ -88,7 +93,9 @@ def build_source(settings: Settings) -> Source:
 
         path = ensure_demo_db(settings)
         return DemoSource(Path(path), object_names(settings))
-    raise NotImplementedError("the Oracle source is not wired yet")
+    from mes_dashboard.sources.oracle import OracleSource
+
+    return OracleSource(settings)
 
 
 def build_services(

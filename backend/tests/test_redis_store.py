@@ -59,7 +59,7 @@ def keys_of(server: RedisServer, pattern: str = "t:snap:*") -> set[str]:
 
 def assert_consistent(snap: Snapshot) -> None:
     """Every part names the same version: never parts of two versions."""
-    for ipc in (snap.body, snap.detail):
+    for ipc in (snap.body, decompress(snap.detail, "zstd")):
         meta = read_ipc(ipc).schema.metadata
         assert meta[b"version"].decode() == snap.version
     assert snap.meta["version"] == snap.version

@@ -66,6 +66,7 @@ def make_blueprint(services: Services) -> Blueprint:
                 "datasets": datasets,
                 "degraded": degraded,
                 "redis": services.redis_status(),
+                "source": services.source_status(),
                 "settings": services.settings.public(),
             }
         )

@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from mes_dashboard.errors import ApiError
 from mes_dashboard.snapshots.builder import BuildRules, Built, build_resource, build_wip
+from mes_dashboard.snapshots.memory import release_unused_memory
 from mes_dashboard.snapshots.snapshot import Snapshot, make_snapshot
 from mes_dashboard.snapshots.store import SnapshotStore
 from mes_dashboard.sources.base import Source
@@ -69,7 +71,7 @@ class Refresher:
         except Exception as exc:  # any source failure keeps the last snapshot serving
             self.store.renew(self.dataset)
             self.state.last_result = "failed"
-            self.state.last_error = f"{type(exc).__name__}: {exc}"
+            self.state.last_error = describe_failure(exc)
             self.state.failures_in_row += 1
             self.state.degraded_since = self.state.degraded_since or now
             log.warning("refresh of %s failed: %s", self.dataset, self.state.last_error)
@@ -84,8 +86,10 @@ class Refresher:
             result = "unchanged"
         else:
             snapshot = make_snapshot(built, now)
+            del built
             self.store.publish(snapshot)
             self._published = snapshot.version
+            release_unused_memory()
             result = "built"
         self.state.last_result = result
         self.state.last_success = now
@@ -138,3 +142,10 @@ def current_or_none(store: SnapshotStore, dataset: str) -> Snapshot | None:
     except Exception:
         log.exception("snapshot store read failed for %s", dataset)
         return None
+
+
+def describe_failure(exc: Exception) -> str:
+    """A log- and health-safe description: the error code for API errors, else the type."""
+    if isinstance(exc, ApiError):
+        return f"{exc.spec.code}: {exc.detail}"
+    return f"{type(exc).__name__}: {exc}"

@@ -15,12 +15,16 @@ import pyarrow.compute as pc
 
 from mes_dashboard import contracts
 from mes_dashboard.snapshots.builder import Built, detail_columns, main_columns
-from mes_dashboard.snapshots.encode import ENCODINGS, compress, read_ipc, write_ipc
+from mes_dashboard.snapshots.encode import ENCODINGS, compress, decompress, read_ipc, write_ipc
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Encoded payload (main columns), its compressed variants, and the full table for lookups."""
+    """Encoded payload (main columns), its compressed variants, and the detail columns.
+
+    `detail` is the IPC stream of the detail-only columns, zstd-compressed: it is read only when a
+    drawer asks for one row, so it stays small in every worker's memory.
+    """
 
     dataset: str
     version: str
@@ -43,10 +47,10 @@ class Snapshot:
         """The main payload decoded (zero-copy)."""
         return read_ipc(self.body)
 
-    @cached_property
-    def detail_table(self) -> pa.Table:
-        """The detail-only columns, row-aligned with the main payload."""
-        return read_ipc(self.detail)
+    def detail_row(self, i: int) -> dict[str, Any]:
+        """Row `i` of the detail-only columns (kept zstd-compressed; decoded per lookup)."""
+        table = read_ipc(decompress(self.detail, "zstd"))
+        return dict(table.slice(i, 1).to_pylist()[0])
 
     @property
     def columns(self) -> list[str]:
@@ -73,7 +77,7 @@ class Snapshot:
         i = self.row_index(key)
         if i is None:
             return None
-        rec = self.table.slice(i, 1).to_pylist()[0] | self.detail_table.slice(i, 1).to_pylist()[0]
+        rec = self.table.slice(i, 1).to_pylist()[0] | self.detail_row(i)
         out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in rec.items()}
         lists = json.loads(self.detail_lists)
         for name, by_key in lists.items():
@@ -135,7 +139,7 @@ def make_snapshot(built: Built, generated_at: datetime | None = None) -> Snapsho
         rows=built.table.num_rows,
         body=body,
         variants={enc: compress(body, enc) for enc in ENCODINGS},
-        detail=write_ipc(built.table.select(detail_columns(built.dataset)), meta),
+        detail=compress(write_ipc(built.table.select(detail_columns(built.dataset)), meta), "zstd"),
         detail_lists=lists.encode(),
         meta=meta,
     )

@@ -1,0 +1,1 @@
+"""Resilience: how database failures are classified and the policies that act on them."""

@@ -1,0 +1,2 @@
+-- Workcenter -> group mapping
+SELECT * FROM {object}
