@@ -201,7 +201,51 @@ def main() -> None:
         )
         + "\n"
     )
-    print(json.dumps(results, indent=1))
+    (out / "serve_vs_baseline.md").write_text(to_markdown(results, command))
+    print(to_markdown(results, command))
+
+
+def to_markdown(r: dict[str, Any], command: str) -> str:
+    """The recorded results as a table."""
+    rows = [
+        ("304 revalidation", r["revalidate_304"]),
+        ("full 200, zstd", r["full_200_zstd"]),
+        ("baseline: matrix widget", r["baseline_matrix"]),
+        ("baseline: KPI widget", r["baseline_kpi"]),
+    ]
+    mem, cpu, t = r["snapshot_memory"], r["session_cpu_s"], r["targets"]
+    lines = [
+        "# Serving cached Arrow vs per-request server aggregation",
+        "",
+        f"Command: `{command}`  ",
+        f"Recorded: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+        f"{os.cpu_count()} cores; gunicorn 2 gthread workers x 8 threads; wrk -t2 -c16 on the "
+        f"same machine; {r['rows']:,} WIP rows.",
+        "",
+        "| request | req/s | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {n} | {m['rps']} | {m['p50_ms']} | {m['p99_ms']} | {m['errors']} |" for n, m in rows
+    ]
+    lines += [
+        "",
+        "| measure | value | target | met |",
+        "|---|---:|---:|---|",
+        f"| 304 req/s vs baseline (matrix) | {t['304_vs_baseline_rps']}x | >= 20x "
+        f"| {t['304_at_least_20x']} |",
+        f"| server CPU s per session (20 filter changes): new / baseline | {cpu['new']} / "
+        f"{cpu['baseline']} ({cpu['ratio']}x less) | >= 10x less "
+        f"| {t['session_cpu_at_least_10x_less']} |",
+        f"| worker memory growth for the wip snapshot / IPC size | "
+        f"{mem['rss_growth_bytes'] / 1e6:.1f} MB / {mem['ipc_bytes'] / 1e6:.1f} MB = "
+        f"{mem['ratio_to_ipc']}x | <= 3x | {t['memory_at_most_3x_ipc']} |",
+        "",
+        "Session: new design = one full zstd download + 20 revalidations (the filters run in "
+        "the browser); baseline = 5 widget requests per filter change. Memory = RSS growth of a "
+        "process from no snapshot to a built, published and looked-up wip snapshot.",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
