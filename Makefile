@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEMO_DB ?= .data/demo.sqlite
+PY_DIRS := $(wildcard backend parity e2e bench)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export HYPOTHESIS_PROFILE ?= ci
 
@@ -43,8 +44,8 @@ system-deps: ## redis-server and chromium for the tests (apt, when root)
 test: system-deps setup lint types unit-fe unit-be build harness parity e2e ## Every check
 
 lint: setup
-	$(VENV)/bin/ruff check backend parity e2e bench
-	$(VENV)/bin/ruff format --check backend parity e2e bench
+	$(VENV)/bin/ruff check $(PY_DIRS)
+	$(VENV)/bin/ruff format --check $(PY_DIRS)
 	npm run --silent lint
 
 types: setup
@@ -66,8 +67,8 @@ e2e: setup build
 	 else echo "e2e: no suite yet"; fi
 
 format: setup
-	$(VENV)/bin/ruff format backend parity e2e bench
-	$(VENV)/bin/ruff check --fix backend parity e2e bench
+	$(VENV)/bin/ruff format $(PY_DIRS)
+	$(VENV)/bin/ruff check --fix $(PY_DIRS)
 	npm run --silent format
 
 bench: setup ## Benchmarks (long; results recorded under bench/results)
