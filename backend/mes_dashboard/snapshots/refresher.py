@@ -62,6 +62,8 @@ class Refresher:
         now = self.clock()
         self.state.last_attempt = now
         if not self.store.try_lead(self.dataset):
+            # keep the shared version in process, so this worker can serve it if Redis goes away
+            self.store.current(self.dataset)
             self.state.last_result = "follower"
             return "follower"
         started = time.perf_counter()
