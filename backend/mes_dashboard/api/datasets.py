@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, jsonify, request
 
 from mes_dashboard import contracts
-from mes_dashboard.errors import ApiError, retry_after_header
+from mes_dashboard.errors import ApiError
 from mes_dashboard.services import CACHED_DATASETS, Services
 from mes_dashboard.snapshots.encode import ENCODINGS, compress, negotiate, write_ipc
 from mes_dashboard.snapshots.snapshot import Snapshot
@@ -151,8 +151,3 @@ def make_blueprint(services: Services) -> Blueprint:
         return resp
 
     return bp
-
-
-def retry_after(error: ApiError) -> str | None:
-    """The Retry-After header value of an error, if any."""
-    return None if error.retry_after is None else str(retry_after_header(error.retry_after))

@@ -51,10 +51,3 @@ def to_float64(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 def to_flag(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     """NUMBER 0/1/NULL flag -> bool, true only when 1."""
     return pc.fill_null(pc.equal(arr.cast(pa.float64()), 1.0), False)
-
-
-def column_or_nulls(table: pa.Table, name: str, typ: pa.DataType) -> pa.ChunkedArray:
-    """A column of the raw table, or an all-null column when the source lacks it."""
-    if name in table.column_names:
-        return table.column(name)
-    return pa.chunked_array([pa.nulls(table.num_rows, typ)], type=typ)

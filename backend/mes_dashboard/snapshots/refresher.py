@@ -14,7 +14,7 @@ import pyarrow as pa
 from mes_dashboard.errors import ApiError
 from mes_dashboard.snapshots.builder import BuildRules, Built, build_resource, build_wip
 from mes_dashboard.snapshots.memory import release_unused_memory
-from mes_dashboard.snapshots.snapshot import Snapshot, make_snapshot
+from mes_dashboard.snapshots.snapshot import make_snapshot
 from mes_dashboard.snapshots.store import SnapshotStore
 from mes_dashboard.sources.base import Source
 
@@ -135,15 +135,6 @@ class Refresher:
         while not stop.is_set():
             self.refresh_once()
             stop.wait(self.interval_s)
-
-
-def current_or_none(store: SnapshotStore, dataset: str) -> Snapshot | None:
-    """The current snapshot, tolerating stores that fail (the caller decides what to serve)."""
-    try:
-        return store.current(dataset)
-    except Exception:
-        log.exception("snapshot store read failed for %s", dataset)
-        return None
 
 
 def describe_failure(exc: Exception) -> str:
