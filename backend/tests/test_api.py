@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 from mes_dashboard import contracts
 from mes_dashboard.app import create_app
 from mes_dashboard.config import load_settings
-from mes_dashboard.services import Services, build_services
+from mes_dashboard.services import Services, build_services, object_names
 from mes_dashboard.snapshots.encode import decompress, read_ipc
+from mes_dashboard.sources.demo import DemoSource
 from mes_dashboard.sources.demo_generator import generate
 
 ARROW = "application/vnd.apache.arrow.stream"
@@ -182,18 +183,34 @@ def test_health_and_metrics(client: FlaskClient) -> None:
     assert 'mes_snapshot_rows{dataset="resource"}' in text
 
 
-def test_cold_start_without_snapshot_is_503_with_retry_after(demo_db: Path) -> None:
-    settings = load_settings(
-        {"MES_ENV": "test", "MES_DEMO_DB": str(demo_db), "MES_REFRESH_WIP_S": "42"},
-        env_file=None,
-    )
-    cold = create_app(settings, build_services(settings), start_background=False)
+def test_cold_start_while_the_source_is_down_is_503_with_retry_after(tmp_path: Path) -> None:
+    settings = load_settings({"MES_ENV": "test", "MES_REFRESH_WIP_S": "42"}, env_file=None)
+    missing = DemoSource(tmp_path / "gone.sqlite", object_names(settings))
+    services = build_services(settings, source=missing)
+    assert services.refresh_all() == {"wip": "failed", "resource": "failed"}
+    cold = create_app(settings, services, start_background=False)
     client = cold.test_client()
     body = assert_problem(client.get("/api/v1/datasets/wip"), 503, "SNAPSHOT_UNAVAILABLE")
     assert body["retryable"] is True
     assert client.get("/api/v1/datasets/wip").headers["Retry-After"] == "42"
     assert_problem(client.get("/health/ready"), 503, "SNAPSHOT_UNAVAILABLE")
     assert client.get("/health/live").status_code == 200
+    deep = client.get("/health/deep").get_json()
+    assert deep["status"] == "degraded" and deep["datasets"]["wip"]["last_result"] == "failed"
+
+
+def test_a_cold_worker_holds_requests_until_its_first_refresh(demo_db: Path) -> None:
+    settings = load_settings(
+        {"MES_ENV": "test", "MES_DEMO_DB": str(demo_db), "MES_DEMO_SIMULATE": "false"},
+        env_file=None,
+    )
+    services = build_services(settings)
+    client = create_app(settings, services, start_background=True).test_client()
+    try:
+        resp = client.get("/api/v1/datasets/wip")  # sent before the first refresh ended
+        assert resp.status_code == 200
+    finally:
+        services.close()
 
 
 def test_unchanged_watermark_skips_the_rebuild(services: Services) -> None:

@@ -17,6 +17,8 @@ from mes_dashboard.snapshots.snapshot import Snapshot
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 MAX_KEY_LENGTH = 128
+# a worker that has not finished its first refresh holds requests this long instead of a 503
+COLD_START_WAIT_S = 10.0
 
 
 class ProjectionCache:
@@ -55,6 +57,8 @@ def _snapshot(services: Services, name: str) -> Snapshot:
         known = ", ".join(CACHED_DATASETS)
         raise ApiError("UNKNOWN_DATASET", f"unknown dataset {name!r}; known: {known}")
     snap = services.store.current(name)
+    if snap is None and services.refreshers[name].wait_first_attempt(COLD_START_WAIT_S):
+        snap = services.store.current(name)
     if snap is None:
         interval = services.refreshers[name].interval_s
         raise ApiError(

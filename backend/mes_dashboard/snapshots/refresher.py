@@ -56,9 +56,20 @@ class Refresher:
     _watermarks: dict[str, object] = field(default_factory=dict)
     _master: pa.Table | None = None
     _published: str | None = None
+    attempted: threading.Event = field(default_factory=threading.Event)
 
     def refresh_once(self) -> str:
         """One refresh cycle; returns built, unchanged, follower or failed."""
+        try:
+            return self._refresh_once()
+        finally:
+            self.attempted.set()
+
+    def wait_first_attempt(self, timeout_s: float) -> bool:
+        """Block until the first refresh cycle ended (a cold worker's first requests wait)."""
+        return self.attempted.wait(timeout_s)
+
+    def _refresh_once(self) -> str:
         now = self.clock()
         self.state.last_attempt = now
         if not self.store.try_lead(self.dataset):
