@@ -1,0 +1,1 @@
+"""Playwright browser tests of the real pages served by gunicorn on a demo database."""

@@ -1,0 +1,166 @@
+"""Session fixtures: a small demo database, the real gunicorn serving the built pages, Chromium.
+
+Every test gets a fresh browser context (time zone different from the plant's, so leaks show)
+and fails when the page logged a console error or threw.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, sync_playwright
+
+from e2e.reference_data import fetch_table
+from mes_dashboard.sources.demo_generator import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "backend" / "tests"))
+
+from server_process import GunicornServer  # noqa: E402
+
+
+class LoggedGunicornServer(GunicornServer):
+    """GunicornServer whose stderr goes to a file (an unread pipe could fill up and stall it)."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        super().__init__(env)
+        self.log = log
+
+    def start(self, ready_path: str = "/health/ready", timeout: float = 60.0) -> None:
+        """Start and wait until `ready_path` answers 200 (see GunicornServer.start)."""
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [str(gunicorn), "-c", "deploy/gunicorn.conf.py", "mes_dashboard.wsgi:app"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                tail = self.log.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{tail}")
+            try:
+                with urllib.request.urlopen(self.url + ready_path, timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"gunicorn on {self.url} not ready after {timeout}s; log: {self.log}")
+
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROWSER_TZ = os.environ.get("MES_TEST_TZ", "America/Los_Angeles")
+SEED = 20251201
+
+
+@dataclass
+class Server:
+    """The running dashboard and the snapshots it serves."""
+
+    url: str
+    db: Path
+    log: Path
+    _tables: dict[str, pa.Table] = field(default_factory=dict)
+
+    def table(self, dataset: str) -> pa.Table:
+        """The served snapshot (fetched once; the demo simulator is off, so it does not move)."""
+        if dataset not in self._tables:
+            self._tables[dataset] = fetch_table(self.url, dataset)
+        return self._tables[dataset]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """gunicorn (one worker, so every request sees the same snapshot) on a 3,000-lot demo DB."""
+    if not (ROOT / "frontend" / "dist" / "index.html").is_file():
+        pytest.fail("frontend/dist is missing: run `npm run build` (or `make build`) first")
+    tmp = tmp_path_factory.mktemp("e2e")
+    db = tmp / "demo.sqlite"
+    generate(db, lots=3000, machines=300, seed=SEED, history_days=2)
+    gunicorn = LoggedGunicornServer(
+        {
+            "MES_ENV": "test",
+            "MES_DEMO_DB": str(db),
+            "MES_DEMO_SIMULATE": "false",
+            "MES_WORKERS": "1",
+            "MES_LOG_LEVEL": "WARNING",
+            "MES_PAGE_REGISTRY": str(tmp / "pages.json"),
+            "REDIS_URL": "",
+        },
+        tmp / "gunicorn.log",
+    )
+    gunicorn.start()
+    try:
+        yield Server(gunicorn.url, db, gunicorn.log)
+    finally:
+        gunicorn.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture()
+def console_errors() -> list[str]:
+    """Console errors and uncaught exceptions of the test's page."""
+    return []
+
+
+@pytest.fixture()
+def page(browser: Browser, server: Server, console_errors: list[str]) -> Iterator[Page]:
+    """A fresh zh-TW context on the dashboard; no console error allowed."""
+    context = browser.new_context(
+        base_url=server.url,
+        locale="zh-TW",
+        timezone_id=BROWSER_TZ,
+        viewport={"width": 1600, "height": 1000},
+        accept_downloads=True,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console_errors.append(f"pageerror: {error}"))
+
+    def on_dialog(dialog: Dialog) -> None:
+        console_errors.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield page
+    context.close()
+    assert console_errors == [], "the page logged errors"

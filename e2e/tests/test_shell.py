@@ -1,0 +1,70 @@
+"""The portal shell: navigation from the page registry, every page renders, operations view."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.tests.conftest import Server
+
+PAGES = [
+    ("#/wip", "page-wip-overview"),
+    ("#/wip/detail", "page-wip-detail"),
+    ("#/hold", "page-hold-detail"),
+    ("#/equipment", "page-equipment"),
+    ("#/ops", "page-operations"),
+]
+
+
+@pytest.mark.parametrize(("hash_", "testid"), PAGES)
+def test_every_page_renders_without_errors(page: Page, hash_: str, testid: str) -> None:
+    page.goto(f"/{hash_}")
+    expect(page.get_by_test_id(testid)).to_be_visible()
+    expect(page.get_by_test_id("loading-panel")).to_have_count(0)
+
+
+def test_navigation_comes_from_the_page_registry(page: Page, server: Server) -> None:
+    with urllib.request.urlopen(f"{server.url}/api/v1/pages", timeout=10) as resp:
+        registry = json.loads(resp.read())
+    page.goto("/")
+    nav = page.get_by_test_id("nav")
+    for drawer in registry["drawers"]:
+        expect(nav.get_by_role("button", name=drawer["label"]["zh-TW"])).to_be_visible()
+    links = nav.get_by_role("link")
+    expect(links).to_have_count(sum(len(d["pages"]) for d in registry["drawers"]))
+    nav.get_by_role("link", name="設備狀態").click()
+    expect(page.get_by_test_id("page-equipment")).to_be_visible()
+    expect(nav.get_by_role("link", name="設備狀態")).to_have_attribute("aria-current", "page")
+    reports = nav.get_by_role("button", name=registry["drawers"][0]["label"]["zh-TW"])
+    reports.click()
+    expect(reports).to_have_attribute("aria-expanded", "false")
+
+
+def test_unknown_and_unreleased_pages_show_not_found(page: Page) -> None:
+    page.goto("/#/equipment/history")
+    expect(page.get_by_test_id("page-not-found")).to_be_visible()
+
+
+def test_freshness_badge_shows_the_snapshot_time_in_plant_time(page: Page, server: Server) -> None:
+    page.goto("/#/wip")
+    badge = page.get_by_test_id("freshness")
+    expect(badge).to_have_attribute("data-snapshot-time", re.compile(r"^\d+$"))
+    snapshot = server.table("wip").schema.metadata[b"snapshot_time"].decode()
+    # "2026-11-28T21:41:06.000+08:00" shown as plant time, whatever the browser's zone
+    expect(badge.locator("time")).to_have_text(snapshot[:10] + " " + snapshot[11:19])
+
+
+def test_operations_shows_the_deep_health(page: Page, server: Server) -> None:
+    with urllib.request.urlopen(f"{server.url}/health/deep", timeout=10) as resp:
+        health = json.loads(resp.read())
+    page.goto("/#/ops")
+    expect(page.get_by_test_id("ops-status")).to_have_attribute("data-value", health["status"])
+    for name, dataset in health["datasets"].items():
+        row = page.locator(f'[data-testid="ops-datasets-row"][data-key="{name}"]')
+        expect(row.locator('[data-col="version"]')).to_have_text(dataset["version"])
+    settings = page.get_by_test_id("ops-settings-count")
+    expect(settings).to_have_attribute("data-value", str(len(health["settings"])))

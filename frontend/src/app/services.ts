@@ -1,0 +1,72 @@
+/** The app's long-lived services: one fetch client, one core worker, the dataset stores, a clock. */
+import { type InjectionKey, inject, type Ref, ref, shallowRef } from "vue";
+import { documentVisibility } from "../browser/document-visibility";
+import { startCoreWorker } from "../browser/start-core-worker";
+import type { CoreClient } from "../core/worker/worker-client";
+import { createFetchClient, type FetchClient } from "../net/fetch-client";
+import { createDatasetStore, type DatasetStore } from "./dataset-store";
+import { type NavDrawer, navDrawers, type PageRegistry, parseRegistry } from "./page-registry";
+import { loadUiConfig, type UiConfig } from "./ui-config";
+
+export interface AppServices {
+  fetchClient: FetchClient;
+  core: CoreClient;
+  uiConfig: Promise<UiConfig>;
+  wip: DatasetStore;
+  resource: DatasetStore;
+  registry: Ref<PageRegistry | null>;
+  drawers: Ref<NavDrawer[]>;
+  registryError: Ref<Error | null>;
+  /** Wall clock in ms, ticking every second (ages and badges). */
+  now: Ref<number>;
+}
+
+export const SERVICES: InjectionKey<AppServices> = Symbol("mes-services");
+
+export function createAppServices(): AppServices {
+  const fetchClient = createFetchClient();
+  const core = startCoreWorker();
+  const visibility = documentVisibility();
+  const uiConfig = loadUiConfig(fetchClient);
+  const store = (dataset: "wip" | "resource") =>
+    createDatasetStore({
+      dataset,
+      fetchClient,
+      core,
+      visibility,
+      intervalMs: uiConfig.then((c) => c.refreshS[dataset] * 1000),
+    });
+  const registry = shallowRef<PageRegistry | null>(null);
+  const drawers = shallowRef<NavDrawer[]>([]);
+  const registryError = shallowRef<Error | null>(null);
+  fetchClient
+    .getJson<unknown>("/api/v1/pages", { deadlineMs: 15_000 })
+    .then((r) => {
+      registry.value = parseRegistry(r.data);
+      drawers.value = navDrawers(registry.value);
+    })
+    .catch((e: unknown) => {
+      registryError.value = e instanceof Error ? e : new Error(String(e));
+    });
+  const now = ref(Date.now());
+  setInterval(() => {
+    now.value = Date.now();
+  }, 1000);
+  return {
+    fetchClient,
+    core,
+    uiConfig,
+    wip: store("wip"),
+    resource: store("resource"),
+    registry,
+    drawers,
+    registryError,
+    now,
+  };
+}
+
+export function useServices(): AppServices {
+  const services = inject(SERVICES);
+  if (!services) throw new Error("app services are not provided");
+  return services;
+}

@@ -1,0 +1,78 @@
+/**
+ * A page's view over one dataset: its crossfilter widgets and named queries, evaluated in the core
+ * worker whenever they change or a new snapshot is loaded. The last results stay until the next
+ * ones arrive, so refreshes never blank the screen; out-of-order answers are dropped.
+ */
+import { computed, onScopeDispose, type Ref, ref, type ShallowRef, shallowRef, watch } from "vue";
+import type { Filter, Query, QueryResult } from "../core/query";
+import type { CrossfilterScope } from "../core/worker/protocol";
+import type { DatasetStore } from "./dataset-store";
+
+export interface ViewQuery {
+  query: Query;
+  /** Which widgets' filters apply: "all" (default) or every widget's but one. */
+  scope?: CrossfilterScope | null;
+}
+
+export interface ViewSpec<K extends string> {
+  widgets: Record<string, readonly Filter[]>;
+  queries: Partial<Record<K, ViewQuery | null>>;
+}
+
+export interface CoreView<K extends string> {
+  results: ShallowRef<Partial<Record<K, QueryResult>>>;
+  /** True while a run is in flight. */
+  pending: Ref<boolean>;
+  error: Ref<Error | null>;
+  /** True once a run has finished (results or error), whatever changed since. */
+  ready: Ref<boolean>;
+}
+
+export function useCoreQueries<K extends string>(store: DatasetStore, spec: () => ViewSpec<K>): CoreView<K> {
+  const results = shallowRef<Partial<Record<K, QueryResult>>>({});
+  const pending = ref(false);
+  const error = ref<Error | null>(null);
+  const doneKey = ref("");
+  let sequence = 0;
+  const specText = computed(() => JSON.stringify(spec()));
+  const runKey = computed(() => `${store.state.value.revision}|${specText.value}`);
+
+  const run = async (key: string) => {
+    if (store.state.value.revision === 0) return;
+    const current = ++sequence;
+    pending.value = true;
+    const { widgets, queries } = JSON.parse(specText.value) as ViewSpec<K>;
+    try {
+      await store.syncWidgets(widgets);
+      const names = Object.keys(queries) as K[];
+      const answers = await Promise.all(
+        names.map((name) => {
+          const q = queries[name];
+          return q ? store.evaluate(q.query, q.scope ?? "all") : Promise.resolve(null);
+        }),
+      );
+      if (current !== sequence) return;
+      const next: Partial<Record<K, QueryResult>> = {};
+      names.forEach((name, i) => {
+        const answer = answers[i];
+        if (answer) next[name] = answer;
+      });
+      results.value = next;
+      error.value = null;
+      doneKey.value = key;
+    } catch (thrown) {
+      if (current !== sequence) return;
+      error.value = thrown instanceof Error ? thrown : new Error(String(thrown));
+      doneKey.value = key;
+    } finally {
+      if (current === sequence) pending.value = false;
+    }
+  };
+
+  const stop = watch(runKey, (key) => void run(key), { immediate: true });
+  onScopeDispose(() => {
+    stop();
+    sequence += 1;
+  });
+  return { results, pending, error, ready: computed(() => doneKey.value !== "") };
+}

@@ -1,0 +1,20 @@
+/** Use a dataset in a page: polling runs while mounted; freshness figures for the header. */
+import { computed, onBeforeUnmount } from "vue";
+import { currentAgeS } from "./format-age";
+import { useServices } from "./services";
+
+export function useDataset(name: "wip" | "resource") {
+  const services = useServices();
+  const store = services[name];
+  const release = store.acquire();
+  onBeforeUnmount(release);
+  const state = store.state;
+  const ageS = computed(() => currentAgeS(state.value.dataAgeS, state.value.lastSuccessAt, services.now.value));
+  const snapshotTime = computed(() => state.value.data?.info.snapshotTime ?? null);
+  const hasData = computed(() => state.value.data !== null);
+  const errorCode = computed(() => {
+    const e = state.value.error as { code?: unknown } | null;
+    return e ? (typeof e.code === "string" ? e.code : "ERROR") : null;
+  });
+  return { store, state, ageS, snapshotTime, hasData, errorCode, refresh: () => void store.refresh() };
+}

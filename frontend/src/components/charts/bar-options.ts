@@ -1,0 +1,39 @@
+/** Bar and stacked-bar chart options over categories and one or more series. */
+import { COLORS, FONT_FAMILY, SAFE_TOOLTIP } from "./chart-theme";
+import type { ChartOption, SeriesInput } from "./chart-types";
+
+export interface BarInput {
+  categories: readonly string[];
+  series: readonly SeriesInput[];
+  horizontal?: boolean;
+  /** Stack every series on one bar per category. */
+  stacked?: boolean;
+  valueName?: string;
+}
+
+export function barOptions(input: BarInput): ChartOption {
+  const category = { type: "category" as const, data: [...input.categories], axisLabel: { interval: 0 } };
+  const value = { type: "value" as const, name: input.valueName, splitLine: { lineStyle: { color: COLORS.grid } } };
+  return {
+    textStyle: { fontFamily: FONT_FAMILY },
+    animation: false,
+    grid: { left: input.horizontal ? 120 : 56, right: 24, top: input.series.length > 1 ? 36 : 16, bottom: 40 },
+    tooltip: { ...SAFE_TOOLTIP, trigger: "axis", axisPointer: { type: "shadow" } },
+    ...(input.series.length > 1 ? { legend: { top: 0, data: input.series.map((s) => s.name) } } : {}),
+    xAxis: input.horizontal ? value : category,
+    yAxis: input.horizontal ? { ...category, inverse: true } : value,
+    series: input.series.map((s) => ({
+      type: "bar" as const,
+      name: s.name,
+      data: [...s.values],
+      ...(input.stacked ? { stack: "total" } : {}),
+      ...(s.color ? { itemStyle: { color: s.color } } : {}),
+      barMaxWidth: 40,
+    })),
+  };
+}
+
+/** Stacked bars (e.g. status hours per day). */
+export function stackedBarOptions(input: Omit<BarInput, "stacked">): ChartOption {
+  return barOptions({ ...input, stacked: true });
+}

@@ -1,0 +1,42 @@
+/** Heatmap options: a value per (x, y) cell, e.g. OU% per workcenter group and date. */
+import { FONT_FAMILY, SAFE_TOOLTIP } from "./chart-theme";
+import type { ChartOption } from "./chart-types";
+
+export interface HeatmapInput {
+  xCategories: readonly string[];
+  yCategories: readonly string[];
+  /** [x index, y index, value]; a null value leaves the cell empty. */
+  cells: readonly (readonly [number, number, number | null])[];
+  min?: number;
+  max?: number;
+}
+
+export function heatmapOptions(input: HeatmapInput): ChartOption {
+  const values = input.cells.map((c) => c[2]).filter((v): v is number => v !== null);
+  const min = input.min ?? (values.length ? Math.min(...values) : 0);
+  const max = input.max ?? (values.length ? Math.max(...values) : 1);
+  return {
+    textStyle: { fontFamily: FONT_FAMILY },
+    animation: false,
+    grid: { left: 120, right: 24, top: 16, bottom: 72 },
+    tooltip: { ...SAFE_TOOLTIP, trigger: "item" },
+    xAxis: { type: "category", data: [...input.xCategories], splitArea: { show: true } },
+    yAxis: { type: "category", data: [...input.yCategories], splitArea: { show: true } },
+    visualMap: {
+      min,
+      max: max > min ? max : min + 1,
+      calculable: true,
+      orient: "horizontal",
+      left: "center",
+      bottom: 0,
+      inRange: { color: ["#fee2e2", "#fde68a", "#bbf7d0", "#16a34a"] },
+    },
+    series: [
+      {
+        type: "heatmap",
+        data: input.cells.filter((c) => c[2] !== null).map((c) => [c[0], c[1], c[2]]),
+        label: { show: input.cells.length <= 200 },
+      },
+    ],
+  };
+}

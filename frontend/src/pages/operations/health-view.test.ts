@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { datasetHealth, flatten, otherSections } from "./health-view";
+
+const body = {
+  status: "degraded",
+  datasets: {
+    wip: {
+      version: "v1",
+      rows: 10,
+      snapshot_time: "2026-01-01T08:00:00+08:00",
+      age_s: 3.5,
+      last_result: "built",
+      last_error: "",
+      degraded_since: null,
+      refresh_interval_s: 60,
+    },
+  },
+  degraded: { wip: "2026-01-01T00:00:00+00:00" },
+  redis: { configured: true, state: { up: false, since: null } },
+  settings: { workers: 2, excluded_locations: ["A", "B"] },
+  alerts: [{ name: "stale", since: "x" }],
+};
+
+describe("health view", () => {
+  it("reads datasets", () => {
+    expect(datasetHealth(body)).toEqual([
+      {
+        name: "wip",
+        version: "v1",
+        rows: 10,
+        snapshotTime: "2026-01-01T08:00:00+08:00",
+        ageS: 3.5,
+        lastResult: "built",
+        lastSuccess: null,
+        lastError: null,
+        degradedSince: null,
+        intervalS: 60,
+      },
+    ]);
+    expect(datasetHealth({})).toEqual([]);
+  });
+
+  it("flattens other sections to text rows", () => {
+    expect(flatten(body.settings)).toEqual([
+      { key: "excluded_locations", value: "A, B" },
+      { key: "workers", value: "2" },
+    ]);
+    expect(otherSections(body).map((s) => [s.name, s.rows])).toEqual([
+      [
+        "alerts",
+        [
+          { key: "[0].name", value: "stale" },
+          { key: "[0].since", value: "x" },
+        ],
+      ],
+      [
+        "redis",
+        [
+          { key: "configured", value: "true" },
+          { key: "state.since", value: "—" },
+          { key: "state.up", value: "false" },
+        ],
+      ],
+    ]);
+  });
+});
