@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -26,9 +27,15 @@ class GunicornServer:
     """gunicorn with deploy/gunicorn.conf.py, configured only through the environment."""
 
     def __init__(
-        self, env: Mapping[str, str], port: int | None = None, app: str = "mes_dashboard.wsgi:app"
+        self,
+        env: Mapping[str, str],
+        port: int | None = None,
+        app: str = "mes_dashboard.wsgi:app",
+        log: Path | None = None,
     ) -> None:
         self.app = app
+        # a file, not a pipe: nobody reads stderr while the server runs, and a full pipe stalls it
+        self.log = log or Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ) | {"MES_HOST": "127.0.0.1", "MES_PORT": str(self.port)}
@@ -38,18 +45,19 @@ class GunicornServer:
     def start(self, ready_path: str = "/health/ready", timeout: float = 60.0) -> None:
         """Start and wait until `ready_path` answers 200."""
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.proc = subprocess.Popen(
-            [str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{err[-3000:]}")
+                tail = self.log.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{tail}")
             try:
                 with urllib.request.urlopen(self.url + ready_path, timeout=2) as resp:
                     if resp.status == 200:
@@ -58,7 +66,7 @@ class GunicornServer:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise TimeoutError(f"gunicorn on {self.url} not ready after {timeout}s")
+        raise TimeoutError(f"gunicorn on {self.url} not ready after {timeout}s; log: {self.log}")
 
     def stop(self) -> None:
         """Terminate gracefully, then kill."""
@@ -69,5 +77,3 @@ class GunicornServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc and self.proc.stderr:
-            self.proc.stderr.close()

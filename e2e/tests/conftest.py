@@ -7,10 +7,7 @@ and fails when the page logged a console error or threw.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,41 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "backend" / "tests"))
 
 from server_process import GunicornServer  # noqa: E402
-
-
-class LoggedGunicornServer(GunicornServer):
-    """GunicornServer whose stderr goes to a file (an unread pipe could fill up and stall it)."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        super().__init__(env)
-        self.log = log
-
-    def start(self, ready_path: str = "/health/ready", timeout: float = 60.0) -> None:
-        """Start and wait until `ready_path` answers 200 (see GunicornServer.start)."""
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        with self.log.open("wb") as log:
-            self.proc = subprocess.Popen(
-                [str(gunicorn), "-c", "deploy/gunicorn.conf.py", "mes_dashboard.wsgi:app"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                tail = self.log.read_text(errors="replace")[-3000:]
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{tail}")
-            try:
-                with urllib.request.urlopen(self.url + ready_path, timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"gunicorn on {self.url} not ready after {timeout}s; log: {self.log}")
-
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -98,7 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("e2e")
     db = tmp / "demo.sqlite"
     generate(db, lots=3000, machines=300, seed=SEED, history_days=2)
-    gunicorn = LoggedGunicornServer(
+    gunicorn = GunicornServer(
         {
             "MES_ENV": "test",
             "MES_DEMO_DB": str(db),
@@ -108,7 +70,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "MES_PAGE_REGISTRY": str(tmp / "pages.json"),
             "REDIS_URL": "",
         },
-        tmp / "gunicorn.log",
+        log=tmp / "gunicorn.log",
     )
     gunicorn.start()
     try:
