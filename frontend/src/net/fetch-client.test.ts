@@ -206,6 +206,18 @@ describe("fetch client", () => {
     ]);
   });
 
+  it("measures compressed downloads by X-Uncompressed-Length", async () => {
+    const time = fakeTime();
+    const body = () =>
+      new Response(new Uint8Array([1, 2, 3, 4]), {
+        headers: { "Content-Encoding": "zstd", "Content-Length": "2", "X-Uncompressed-Length": "4" },
+      });
+    const { fetch } = scriptedFetch(time, [body]);
+    const totals: (number | null)[] = [];
+    await createFetchClient({ fetch, ...time }).getBytes("/x", { onProgress: (p) => totals.push(p.total) });
+    expect(new Set(totals)).toEqual(new Set([4]));
+  });
+
   it("decodes JSON bodies", async () => {
     const time = fakeTime();
     const { fetch, calls } = scriptedFetch(time, [() => new Response('{"datasets":[]}')]);

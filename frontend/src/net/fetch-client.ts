@@ -176,13 +176,22 @@ function readMeta(headers: Headers): ResponseMeta {
   };
 }
 
+/**
+ * Decoded body length: Content-Length counts encoded bytes while the stream yields decoded ones,
+ * so a compressed response is measured by the server's X-Uncompressed-Length instead.
+ */
+function decodedLength(headers: Headers): number | null {
+  const encoding = headers.get("Content-Encoding");
+  const identity = !encoding || encoding === "identity";
+  const raw = identity ? headers.get("Content-Length") : headers.get("X-Uncompressed-Length");
+  const length = Number.parseInt(raw ?? "", 10);
+  return Number.isFinite(length) ? length : null;
+}
+
 /** The body as bytes, reporting progress chunk by chunk when asked. */
 async function readBody(response: Response, onProgress?: (progress: Progress) => void): Promise<Uint8Array> {
   if (!onProgress || !response.body) return new Uint8Array(await response.arrayBuffer());
-  const encoding = response.headers.get("Content-Encoding");
-  const length = Number.parseInt(response.headers.get("Content-Length") ?? "", 10);
-  // Content-Length counts encoded bytes while the stream yields decoded ones.
-  const total = Number.isFinite(length) && (!encoding || encoding === "identity") ? length : null;
+  const total = decodedLength(response.headers);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let loaded = 0;
