@@ -73,7 +73,9 @@ function whereMask(table: Table, where: readonly Filter[], cache: WhereCache): U
 }
 
 function restrict(groupIds: Int32Array, mask: Uint8Array): Int32Array {
-  return groupIds.map((g, i) => (mask[i] ? g : -1));
+  const out = new Int32Array(groupIds.length);
+  for (let i = 0; i < out.length; i++) out[i] = mask[i] ? (groupIds[i] ?? -1) : -1;
+  return out;
 }
 
 function countRows(ids: Int32Array, n: number): Values {

@@ -73,7 +73,7 @@ function _decodeTable(arrow: ReturnType<typeof tableFromIPC>) {
 function decodeColumn(column: ArrowColumn, numRows: number): Column | null {
   const { typeId } = column.type;
   if (typeId === Type.Dictionary) return decodeDictionary(column, numRows);
-  if (STRING_TYPES.has(typeId)) return { kind: "utf8", values: Array.from(column.toArray()) as (string | null)[] };
+  if (STRING_TYPES.has(typeId)) return lazyUtf8(column);
   if (typeId === Type.Int) return decodeNumeric(column, numRows, "int", () => readNumber);
   if (typeId === Type.Float) return decodeNumeric(column, numRows, "float", () => readNumber);
   if (typeId === Type.Bool) return decodeNumeric(column, numRows, "bool", () => readBool);
@@ -82,6 +82,18 @@ function decodeColumn(column: ArrowColumn, numRows: number): Column | null {
     return { ...decodeNumeric(column, numRows, "timestamp", reader), timezone: column.type.timezone ?? null };
   }
   return null;
+}
+
+/** Strings are materialized on first use: most queries never touch the identifier columns. */
+function lazyUtf8(column: ArrowColumn): Column {
+  let values: (string | null)[] | null = null;
+  return {
+    kind: "utf8",
+    get values() {
+      values ??= Array.from(column.toArray()) as (string | null)[];
+      return values;
+    },
+  };
 }
 
 function isValid(batch: ArrowBatch, i: number): boolean {
@@ -147,15 +159,23 @@ function decodeNumeric(
   const valid = new Uint8Array(numRows);
   let row = 0;
   for (const batch of column.data) {
+    const direct = kind === "int" || kind === "float" ? typedNumbers(batch.values) : undefined;
     const reader = readerFor(batch);
+    const allValid = !batch.nullCount || !batch.validity || batch.validity.length === 0;
     for (let i = 0; i < batch.length; i++, row++) {
-      if (isValid(batch, i)) {
+      if (allValid || isValid(batch, i)) {
         valid[row] = 1;
-        values[row] = reader(batch, i);
+        values[row] = direct ? (direct[i] ?? 0) : reader(batch, i);
       }
     }
   }
   return { kind, values, valid };
+}
+
+/** The batch's value buffer when it holds plain numbers (not 64-bit integers, read as BigInt). */
+function typedNumbers(values: ArrowBatch["values"]): ArrayLike<number> | undefined {
+  if (!values || values instanceof BigInt64Array || values instanceof BigUint64Array) return undefined;
+  return values;
 }
 
 function readNumber(batch: ArrowBatch, i: number): number {

@@ -48,7 +48,8 @@ function _evaluate(table: Table, query: ValidQuery, base: Uint8Array | null): Qu
     });
     rows.push(row);
   }
-  const totalIds = mask.length ? Int32Array.from(mask, (m) => (m ? 0 : -1)) : new Int32Array(0);
+  const totalIds = new Int32Array(mask.length);
+  for (let i = 0; i < mask.length; i++) totalIds[i] = mask[i] ? 0 : -1;
   const total: Record<string, number | null> = {};
   for (const m of query.metrics) {
     total[m.id] = aggregateMetric(table, { groupIds: totalIds, groupCount: 1 }, m, cache)[0] ?? null;

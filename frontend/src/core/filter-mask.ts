@@ -14,7 +14,8 @@ interface Predicate {
 // Lower-cased copies of utf8 columns, made once per column for contains/prefix (type-ahead).
 const lowerCaseCache = new WeakMap<readonly (string | null)[], readonly (string | null)[]>();
 
-function lowerCased(values: readonly (string | null)[]): readonly (string | null)[] {
+/** Lower-cased values of a utf8 column, computed once per column. */
+export function lowerCased(values: readonly (string | null)[]): readonly (string | null)[] {
   let lower = lowerCaseCache.get(values);
   if (!lower) {
     lower = values.map((v) => (v === null ? null : v.toLowerCase()));
@@ -39,7 +40,9 @@ export function filterMask(table: Table, filters: readonly Filter[], base?: Uint
 export function applyPredicate(column: Column, predicate: Predicate, out: Uint8Array): void {
   const { test, nullMatch, lowerCase = false } = predicate;
   if (column.kind === "dictionary") {
-    const match = Uint8Array.from(column.dictionary, (s) => (test(lowerCase ? s.toLowerCase() : s) ? 1 : 0));
+    const entries = lowerCase ? lowerCased(column.dictionary) : column.dictionary;
+    const match = new Uint8Array(entries.length);
+    for (let k = 0; k < entries.length; k++) match[k] = test(entries[k] ?? "") ? 1 : 0;
     const { codes } = column;
     for (let i = 0; i < out.length; i++) {
       if (out[i]) {

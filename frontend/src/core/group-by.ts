@@ -56,7 +56,11 @@ function bucketCodes(column: Column, edges: readonly number[], mask: Uint8Array,
 function valueCodes(column: Column, mask: Uint8Array): KeyCodes {
   if (column.kind === "dictionary") {
     const nullCode = column.dictionary.length;
-    const codes = column.codes.map((c) => (c < 0 ? nullCode : c));
+    const codes = new Int32Array(column.codes.length);
+    for (let i = 0; i < codes.length; i++) {
+      const c = column.codes[i] ?? -1;
+      codes[i] = c < 0 ? nullCode : c;
+    }
     return { codes, values: [...column.dictionary, null] };
   }
   const codes = new Int32Array(mask.length);
@@ -89,10 +93,58 @@ function _groupBy(keyCodes: readonly KeyCodes[], mask: Uint8Array): Grouping {
     return { groupIds, groupCount: 1, keys: [] };
   }
   const cards = keyCodes.map((k) => k.values.length);
-  const exact = cards.reduce((p, c) => p * c, 1) <= Number.MAX_SAFE_INTEGER;
+  const combinations = cards.reduce((p, c) => p * c, 1);
+  const firstRows =
+    combinations <= DENSE_LIMIT && keyCodes.length <= 3
+      ? assignDense(keyCodes, cards, combinations, mask, groupIds)
+      : assignSparse(keyCodes, cards, combinations <= Number.MAX_SAFE_INTEGER, mask, groupIds);
+  const keys = keyCodes.map(({ codes, values }) => firstRows.map((row) => values[codes[row] ?? 0] ?? null));
+  return { groupIds, groupCount: firstRows.length, keys };
+}
+
+/** Key combinations up to this many use a flat lookup array instead of a Map. */
+const DENSE_LIMIT = 1 << 22;
+
+/** Group ids in order of first appearance, through a flat array indexed by the composite code. */
+function assignDense(
+  keyCodes: readonly KeyCodes[],
+  cards: readonly number[],
+  combinations: number,
+  mask: Uint8Array,
+  groupIds: Int32Array,
+): number[] {
+  const slot = new Int32Array(combinations).fill(-1);
+  const firstRows: number[] = [];
+  const c0 = keyCodes[0]?.codes ?? new Int32Array(0);
+  const c1 = keyCodes[1]?.codes;
+  const c2 = keyCodes[2]?.codes;
+  const card0 = cards[0] ?? 1;
+  const card01 = card0 * (cards[1] ?? 1);
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    let composite = c0[i] ?? 0;
+    if (c1) composite += card0 * (c1[i] ?? 0);
+    if (c2) composite += card01 * (c2[i] ?? 0);
+    let group = slot[composite] ?? -1;
+    if (group < 0) {
+      group = firstRows.push(i) - 1;
+      slot[composite] = group;
+    }
+    groupIds[i] = group;
+  }
+  return firstRows;
+}
+
+function assignSparse(
+  keyCodes: readonly KeyCodes[],
+  cards: readonly number[],
+  exact: boolean,
+  mask: Uint8Array,
+  groupIds: Int32Array,
+): number[] {
   const groupOf = new Map<number | string, number>();
   const firstRows: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     const composite = exact ? compositeCode(keyCodes, cards, i) : keyCodes.map((k) => k.codes[i]).join();
     let group = groupOf.get(composite);
@@ -102,8 +154,7 @@ function _groupBy(keyCodes: readonly KeyCodes[], mask: Uint8Array): Grouping {
     }
     groupIds[i] = group;
   }
-  const keys = keyCodes.map(({ codes, values }) => firstRows.map((row) => values[codes[row] ?? 0] ?? null));
-  return { groupIds, groupCount: firstRows.length, keys };
+  return firstRows;
 }
 
 /** c0 + card0 * (c1 + card1 * c2): one exact number per key combination. */

@@ -1,6 +1,7 @@
 /** Autocomplete: distinct values of a string column matching a text, ranked by row count. */
 import { compareCodePoints } from "./compare-values";
 import { QueryError } from "./core-error";
+import { lowerCased } from "./filter-mask";
 import { requireColumn, type Table } from "./table";
 
 export interface SuggestRequest {
@@ -26,21 +27,61 @@ export function suggest(table: Table, request: SuggestRequest, mask?: Uint8Array
   const column = requireColumn(table, field);
   if (column.kind !== "dictionary" && column.kind !== "utf8")
     throw new QueryError(`suggest.field: ${field} is not a string column`);
-  const counts = new Map<string, number>();
-  for (let i = 0; i < table.numRows; i++) {
-    if (mask && !mask[i]) continue;
-    const value = column.kind === "dictionary" ? column.dictionary[column.codes[i] ?? -1] : column.values[i];
-    if (value != null) counts.set(value, (counts.get(value) ?? 0) + 1);
-  }
-  return _suggest(counts, text.toLowerCase(), mode, limit);
+  const needle = text.toLowerCase();
+  const counts =
+    column.kind === "dictionary"
+      ? countDictionary(column.codes, column.dictionary, (lower) => matchesText(lower, needle, mode), mask)
+      : countStrings(lowerCased(column.values), column.values, needle, mode, mask);
+  return _suggest(counts, limit);
 }
 
-function _suggest(counts: Map<string, number>, needle: string, mode: "prefix" | "contains", limit: number) {
-  const matches: Suggestion[] = [];
-  for (const [value, count] of counts) {
-    const lower = value.toLowerCase();
-    if (mode === "prefix" ? lower.startsWith(needle) : lower.includes(needle)) matches.push({ value, count });
+function matchesText(lower: string, needle: string, mode: "prefix" | "contains"): boolean {
+  return mode === "prefix" ? lower.startsWith(needle) : lower.includes(needle);
+}
+
+/** Dictionary columns: match each distinct value once, then count matching codes per row. */
+function countDictionary(
+  codes: Int32Array,
+  dictionary: readonly string[],
+  matches: (lower: string) => boolean,
+  mask?: Uint8Array | null,
+): Map<string, number> {
+  const lower = lowerCased(dictionary);
+  const hit = new Uint8Array(dictionary.length);
+  for (let k = 0; k < hit.length; k++) hit[k] = matches(lower[k] ?? "") ? 1 : 0;
+  const perCode = new Float64Array(dictionary.length);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] ?? -1;
+    if (code >= 0 && hit[code] && (!mask || mask[i])) perCode[code] = (perCode[code] ?? 0) + 1;
   }
+  const counts = new Map<string, number>();
+  perCode.forEach((count, code) => {
+    if (count > 0) counts.set(dictionary[code] ?? "", count);
+  });
+  return counts;
+}
+
+/** Plain string columns: test the (cached) lower-cased values, count only the matching rows. */
+function countStrings(
+  lower: readonly (string | null)[],
+  values: readonly (string | null)[],
+  needle: string,
+  mode: "prefix" | "contains",
+  mask?: Uint8Array | null,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < lower.length; i++) {
+    const l = lower[i];
+    if (l == null || (mask && !mask[i]) || !matchesText(l, needle, mode)) continue;
+    const value = values[i] ?? "";
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function _suggest(counts: Map<string, number>, limit: number) {
+  const matches: Suggestion[] = [];
+  for (const [value, count] of counts) matches.push({ value, count });
   matches.sort((a, b) => b.count - a.count || compareCodePoints(a.value, b.value));
   return matches.slice(0, limit);
 }
