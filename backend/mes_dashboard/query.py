@@ -8,11 +8,12 @@ types are the contract's names (`utf8`, `dictionary`, `int32`, `float64`, `bool`
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, relevance
 
 from mes_dashboard import contracts
@@ -45,11 +46,24 @@ class QueryError(ValueError):
     code = "INVALID_QUERY"
 
 
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    # JSON Schema patterns are ECMA-262: `$` is the end of the string. Python's `$` also matches
+    # before a trailing newline, which would accept 'B\n' where the browser rejects it.
+    if not isinstance(instance, str):
+        return
+    python_pattern = pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern
+    if not re.search(python_pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
 def _validator() -> Draft202012Validator:
     schema = contracts.load("query.schema")
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    cls = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+    return cls(schema)
 
 
 def validate_query(query: object, schema_fields: Mapping[str, str] | None = None) -> dict[str, Any]:

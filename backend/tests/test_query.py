@@ -279,3 +279,13 @@ def test_group_key_name() -> None:
     assert group_key_name("QTY") == "QTY"
     assert group_key_name({"bucket": "QTY", "edges": [1]}) == "QTY"
     assert group_key_name({"bucket": "QTY", "edges": [1], "as": "B"}) == "B"
+
+
+def test_patterns_follow_ecma_end_of_string_like_the_browser() -> None:
+    # Python's `$` also matches before a trailing newline; the schema means ECMA-262's `$`
+    with pytest.raises(QueryError, match="does not match"):
+        validate_query(
+            {"dataset": "wip", "groupBy": [{"bucket": "QTY", "edges": [1], "as": "B\n"}]}
+        )
+    with pytest.raises(QueryError):
+        validate_query({"dataset": "wip", "filters": [{"field": "QTY\n", "op": "is_null"}]})
