@@ -119,8 +119,9 @@ function decodeDictionary(column: ArrowColumn, numRows: number): Column | null {
       remap = fresh;
     }
     const raw = batch.values;
+    const allValid = !batch.nullCount || !batch.validity || batch.validity.length === 0;
     for (let i = 0; i < batch.length; i++, row++) {
-      codes[row] = isValid(batch, i) ? (remap[raw[i] ?? -1] ?? -1) : -1;
+      codes[row] = allValid || isValid(batch, i) ? (remap[raw[i] ?? -1] ?? -1) : -1;
     }
   }
   return { kind: "dictionary", codes, dictionary };
