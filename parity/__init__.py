@@ -1,0 +1,1 @@
+"""Parity suite: the browser's query kernels must equal the Python reference on the same bytes."""

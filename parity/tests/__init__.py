@@ -1,0 +1,1 @@
+"""The parity properties (run: pytest parity/tests)."""
