@@ -1,0 +1,138 @@
+/**
+ * Where the time goes in our kernels: evaluate()'s steps replayed one by one through the core's own
+ * exported functions (validateQuery, filterMask, groupBy, aggregateMetric, sortRows), with
+ * performance.now() between them, plus the decoder split into flechette's parse and the conversion.
+ * The replay mirrors core/evaluate.ts's _evaluate; replayMatches() checks it returns the same result.
+ */
+import { Type, tableFromIPC } from "@uwdata/flechette";
+import { aggregateMetric, type WhereCache } from "../../frontend/src/core/aggregate";
+import type { Crossfilter } from "../../frontend/src/core/crossfilter";
+import { decodeTable } from "../../frontend/src/core/decode-table";
+import { evaluate } from "../../frontend/src/core/evaluate";
+import { filterMask } from "../../frontend/src/core/filter-mask";
+import { groupBy } from "../../frontend/src/core/group-by";
+import type { Filter, Query, QueryResult, ResultRow } from "../../frontend/src/core/query";
+import { sortRows } from "../../frontend/src/core/sort-rows";
+import type { Table } from "../../frontend/src/core/table";
+import { validateQuery } from "../../frontend/src/core/validate-query";
+import { collectGarbage, median, round } from "./measure";
+
+export type Phases = Record<string, number>;
+
+function stopwatch(into: Phases) {
+  let last = performance.now();
+  return (phase: string) => {
+    const t = performance.now();
+    into[phase] = (into[phase] ?? 0) + (t - last);
+    last = t;
+  };
+}
+
+/** evaluate(table, query, {mask}) step by step, adding each step's time to `into`. */
+export function evaluateInPhases(table: Table, query: Query, mask: Uint8Array | null, into: Phases): QueryResult {
+  const lap = stopwatch(into);
+  const valid = validateQuery(query);
+  lap("validate");
+  const rowMask = filterMask(table, valid.filters, mask);
+  lap("filter mask");
+  const grouping = groupBy(table, valid.groupBy, rowMask);
+  lap("group ids");
+  const cache: WhereCache = new Map();
+  const values = valid.metrics.map((m) => aggregateMetric(table, grouping, m, cache));
+  lap("aggregate");
+  const rows: ResultRow[] = [];
+  for (let g = 0; g < grouping.groupCount; g++) {
+    const row: ResultRow = {};
+    valid.groupBy.forEach((spec, k) => {
+      row[spec.name] = grouping.keys[k]?.[g] ?? null;
+    });
+    valid.metrics.forEach((m, k) => {
+      row[m.id] = values[k]?.[g] ?? null;
+    });
+    rows.push(row);
+  }
+  lap("result rows");
+  const totalIds = new Int32Array(rowMask.length);
+  for (let i = 0; i < rowMask.length; i++) totalIds[i] = rowMask[i] ? 0 : -1;
+  const total: Record<string, number | null> = {};
+  for (const m of valid.metrics) {
+    total[m.id] = aggregateMetric(table, { groupIds: totalIds, groupCount: 1 }, m, cache)[0] ?? null;
+  }
+  lap("total");
+  const ordered = sortRows(rows, { sort: valid.sort, groupKeys: valid.groupBy.map((g) => g.name), limit: valid.limit });
+  lap("sort");
+  return { rows: ordered, total };
+}
+
+/** Median per phase over the runs (phases summed over the queries of one run). */
+export function medianPhases(runs: readonly Phases[]): Phases {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r)))];
+  return Object.fromEntries(names.map((n) => [n, round(median(runs.map((r) => r[n] ?? 0)))]));
+}
+
+/** Does the replay still compute what evaluate() does (the mirror has not drifted from core)? */
+export function replayMatches(table: Table, queries: Record<string, Query>): boolean {
+  return Object.values(queries).every(
+    (q) => JSON.stringify(evaluateInPhases(table, q, null, {})) === JSON.stringify(evaluate(table, q)),
+  );
+}
+
+export function profileQueries(table: Table, queries: Record<string, Query>, runs: number): Phases {
+  const all: Phases[] = [];
+  collectGarbage();
+  for (let i = 0; i < runs; i++) {
+    const phases: Phases = {};
+    for (const query of Object.values(queries)) evaluateInPhases(table, query, null, phases);
+    all.push(phases);
+  }
+  return medianPhases(all);
+}
+
+/** One cross-filter update: setFilters, the four "all but own" masks, then the four evaluations. */
+export function profileUpdate(
+  table: Table,
+  crossfilter: Crossfilter,
+  widget: string,
+  selections: Filter[][],
+  queries: Record<string, Query>,
+  runs: number,
+): Phases {
+  const all: Phases[] = [];
+  collectGarbage();
+  for (let i = 0; i < runs; i++) {
+    const phases: Phases = {};
+    const lap = stopwatch(phases);
+    crossfilter.setFilters(widget, selections[i % selections.length] ?? []);
+    lap("setFilters");
+    const masks = Object.keys(queries).map((name) => crossfilter.maskExcept(name));
+    lap("maskExcept x4");
+    Object.values(queries).forEach((query, k) => {
+      evaluateInPhases(table, query, masks[k] ?? null, phases);
+    });
+    all.push(phases);
+  }
+  return medianPhases(all);
+}
+
+/** decodeTable split into flechette's tableFromIPC and our conversion to typed arrays. */
+export function profileDecode(bytes: Uint8Array, runs: number): Phases {
+  const all: Phases[] = [];
+  collectGarbage();
+  for (let i = 0; i < runs; i++) {
+    const phases: Phases = {};
+    let t = performance.now();
+    const arrow = tableFromIPC(bytes);
+    phases["flechette tableFromIPC"] = performance.now() - t;
+    t = performance.now();
+    for (const field of arrow.schema.fields) {
+      if (field.type.typeId === Type.Utf8) Array.from(arrow.getChild(field.name).toArray());
+    }
+    phases["utf8 columns to strings (lazy in decodeTable: paid on first use)"] = performance.now() - t;
+    collectGarbage();
+    t = performance.now();
+    decodeTable(bytes);
+    phases["decodeTable total"] = performance.now() - t;
+    all.push(phases);
+  }
+  return medianPhases(all);
+}
