@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Iterator
 
 import pyarrow as pa
 import pytest
 
 from mes_dashboard.sources.demo_generator import generate
-from server_process import GunicornServer
+from server_process import GunicornServer, get
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +28,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GunicornServer]
     srv.start()
     yield srv
     srv.stop()
-
-
-def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    req = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
 
 
 def test_gunicorn_serves_arrow_and_health(server: GunicornServer) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,16 +11,7 @@ import pytest
 
 from mes_dashboard.sources.demo_generator import generate
 from redis_server import RedisServer
-from server_process import GunicornServer
-
-
-def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    req = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, dict(resp.headers), resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
+from server_process import GunicornServer, get
 
 
 def cluster_queries(url: str, dataset: str) -> int:
