@@ -142,11 +142,11 @@ MUTATIONS = [
         "timestamp low 32 bits read as signed",
     ),
     Mutation(
-        "sparse-collision",
+        "sparse-third-key",
         f"{CORE}/group-by.ts",
-        "composite = composite * (cards[k] ?? 1) + (keyCodes[k]?.codes[row] ?? 0);",
-        "composite = composite * ((cards[k] ?? 1) - 1) + (keyCodes[k]?.codes[row] ?? 0);",
-        "past 2^22 key combinations, composite keys collide (Map-based grouping)",
+        "const composite = exact ? compositeCode(keyCodes, cards, i)",
+        "const composite = exact ? compositeCode(keyCodes.slice(0, 2), cards, i)",
+        "past 2^22 key combinations (Map-based grouping) the third key is ignored",
     ),
     Mutation(
         "crossfilter-own",

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from mes_dashboard import contracts
 from parity.metrics import metric_fields
-from parity.text import case_variant, words
+from parity.text import ORDER_PROBES, case_variant, words
 
 TZ = contracts.plant_timezone()
 SNAPSHOT_METADATA = {"snapshot_time": "2025-03-01T08:30:00+08:00", "version": "parity"}
@@ -108,16 +108,19 @@ def string_pool(spec: ColumnSpec) -> st.SearchStrategy[list[str]]:
         fixed = st.lists(st.sampled_from(spec.values), min_size=1, unique=True)
         odd = st.lists(st.builds(case_variant, st.sampled_from(spec.values), st.integers(0, 3)))
         return st.builds(lambda a, b: list(dict.fromkeys(a + b)), fixed, odd.map(lambda x: x[:1]))
+    probes = st.lists(st.sampled_from(ORDER_PROBES), max_size=4, unique=True)
     if spec.semantic == "identifier":
         ident = st.builds(lambda p, w: p + w, st.sampled_from(ID_PREFIXES), words())
-        return st.lists(ident, min_size=1, max_size=10, unique=True)
+        idents = st.lists(ident, min_size=1, max_size=10, unique=True)
+        return st.builds(lambda a, b: list(dict.fromkeys(a + b)), idents, probes)
     base = st.lists(words(), min_size=1, max_size=6, unique=True)
-    return st.builds(_with_case_variants, base, st.lists(st.integers(0, 3), max_size=2))
+    hows = st.lists(st.integers(0, 3), max_size=2)
+    return st.builds(_with_case_variants, base, hows, probes)
 
 
-def _with_case_variants(pool: list[str], hows: list[int]) -> list[str]:
+def _with_case_variants(pool: list[str], hows: list[int], probes: list[str]) -> list[str]:
     variants = [case_variant(pool[i % len(pool)], how) for i, how in enumerate(hows)]
-    return list(dict.fromkeys(pool + variants))
+    return list(dict.fromkeys(pool + variants + probes))
 
 
 def value_pool(spec: ColumnSpec) -> st.SearchStrategy[list[Any]]:

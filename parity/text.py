@@ -34,6 +34,26 @@ characters = st.one_of(
 )
 
 
+# values whose order differs between code points and UTF-16 code units (astral vs U+E000..U+FFFF
+# at the first difference, also after a shared prefix), or under locale collation / normalization
+ORDER_PROBES = (
+    "\uff01",
+    "\U0001f600",
+    "\ue000",
+    "\U00010400",
+    "\ud7a3",
+    "x\uffe5",
+    "x\U00020000",
+    "x\ufb01",
+    "x\U0001d400",
+    "É",
+    "E\u0301",
+    "e",
+    "Z",
+    "a",
+)
+
+
 def words(max_size: int = 6) -> st.SearchStrategy[str]:
     """Short strings (possibly empty) over the shared alphabet."""
     return st.text(characters, max_size=max_size)
