@@ -28,7 +28,15 @@ def test_raw_material_rows_with_null_workorder_are_always_excluded() -> None:
 
 @pytest.mark.parametrize("lotid", ["GA-DUMMY-1", "ga-dummy-2", "GA-Dummy-3", "XDuMmYX"])
 def test_dummy_detection_is_case_insensitive(lotid: str) -> None:
-    assert build([{"LOTID": lotid}, {"LOTID": "GA-REAL"}])["IS_DUMMY"] == [True, False]
+    out = build([{"LOTID": lotid}, {"LOTID": "GA-REAL"}])
+    assert dict(zip(out["LOTID"], out["IS_DUMMY"], strict=True)) == {lotid: True, "GA-REAL": False}
+
+
+def test_rows_are_sorted_by_lotid_in_code_point_order() -> None:
+    lots = ["b-2", "B-1", "a-9", "\u00e9-1", "a-10", "\U0001f600", "\uffff"]
+    out = build([{"LOTID": lot} for lot in lots])
+    # Code-point order (UTF-8 byte order), not locale order: upper case before lower case.
+    assert out["LOTID"] == sorted(lots)
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ def build_wip(raw_lot: pa.Table, raw_mapping: pa.Table, br: BuildRules, now: dat
     c.update(workcenter_columns(c.get("WORKCENTERNAME", _nulls(n, pa.string())), raw_mapping, tz))
     if "SPECSEQUENCE" in c:
         c["SPEC_SEQ"] = nz.numeric_sequence(c["SPECSEQUENCE"])
-    table = conform("wip", c, n, tz)
+    table = sorted_by_key("wip", conform("wip", c, n, tz))
     return Built("wip", table, snap, {})
 
 
@@ -222,9 +222,21 @@ def build_resource(
     m["WORKCENTER_GROUP"] = wc["WORKCENTER_GROUP"]
     m["WORKCENTER_GROUP_SEQ"] = wc["WORKCENTER_GROUP_SEQ"]
     snap = now.astimezone(ZoneInfo(tz))
-    table = conform("resource", m, n, tz)
+    table = sorted_by_key("resource", conform("resource", m, n, tz))
     detail = {"lots": {r: lots[r] for r in ids if r in lots}}
     return Built("resource", table, snap, detail)
+
+
+def sorted_by_key(dataset: str, table: pa.Table) -> pa.Table:
+    """Rows in ascending order of the dataset's key (code-point order, as UTF-8 bytes compare).
+
+    The source returns rows in no fixed order; sorting makes the snapshot version depend on the
+    content only, and lets the browser rank identifier suggestions without sorting them itself.
+    """
+    key = contracts.dataset(dataset).get("key")
+    if not key or key not in table.column_names or table.num_rows < 2:
+        return table
+    return table.take(pc.sort_indices(table[key]))
 
 
 def main_columns(dataset: str) -> list[str]:
