@@ -1,17 +1,17 @@
 /**
  * Where the time goes in our kernels: evaluate()'s steps replayed one by one through the core's own
- * exported functions (validateQuery, filterMask, groupBy, aggregateMetric, sortRows), with
+ * exported functions (validateQuery, selectRows, groupSelection, aggregateSelection, sortRows), with
  * performance.now() between them, plus the decoder split into flechette's parse and the conversion.
  * The replay mirrors core/evaluate.ts's _evaluate; replayMatches() checks it returns the same result.
  */
 import { Type, tableFromIPC } from "@uwdata/flechette";
-import { aggregateMetric, type WhereCache } from "../../frontend/src/core/aggregate";
+import { aggregateSelection, type WhereCache } from "../../frontend/src/core/aggregate";
 import type { Crossfilter } from "../../frontend/src/core/crossfilter";
 import { decodeTable } from "../../frontend/src/core/decode-table";
 import { evaluate } from "../../frontend/src/core/evaluate";
-import { filterMask } from "../../frontend/src/core/filter-mask";
-import { groupBy } from "../../frontend/src/core/group-by";
+import { groupSelection } from "../../frontend/src/core/group-by";
 import type { Filter, Query, QueryResult, ResultRow } from "../../frontend/src/core/query";
+import { type Selection, selectRows } from "../../frontend/src/core/selection";
 import { sortRows } from "../../frontend/src/core/sort-rows";
 import type { Table } from "../../frontend/src/core/table";
 import { validateQuery } from "../../frontend/src/core/validate-query";
@@ -28,17 +28,17 @@ function stopwatch(into: Phases) {
   };
 }
 
-/** evaluate(table, query, {mask}) step by step, adding each step's time to `into`. */
-export function evaluateInPhases(table: Table, query: Query, mask: Uint8Array | null, into: Phases): QueryResult {
+/** evaluate(table, query, {selection}) step by step, adding each step's time to `into`. */
+export function evaluateInPhases(table: Table, query: Query, base: Selection | null, into: Phases): QueryResult {
   const lap = stopwatch(into);
   const valid = validateQuery(query);
   lap("validate");
-  const rowMask = filterMask(table, valid.filters, mask);
-  lap("filter mask");
-  const grouping = groupBy(table, valid.groupBy, rowMask);
+  const selection = selectRows(table, valid.filters, base);
+  lap("select rows");
+  const grouping = groupSelection(table, valid.groupBy, selection);
   lap("group ids");
   const cache: WhereCache = new Map();
-  const values = valid.metrics.map((m) => aggregateMetric(table, grouping, m, cache));
+  const results = valid.metrics.map((m) => aggregateSelection(table, selection, grouping, m, cache));
   lap("aggregate");
   const rows: ResultRow[] = [];
   for (let g = 0; g < grouping.groupCount; g++) {
@@ -47,18 +47,15 @@ export function evaluateInPhases(table: Table, query: Query, mask: Uint8Array | 
       row[spec.name] = grouping.keys[k]?.[g] ?? null;
     });
     valid.metrics.forEach((m, k) => {
-      row[m.id] = values[k]?.[g] ?? null;
+      row[m.id] = results[k]?.values[g] ?? null;
     });
     rows.push(row);
   }
-  lap("result rows");
-  const totalIds = new Int32Array(rowMask.length);
-  for (let i = 0; i < rowMask.length; i++) totalIds[i] = rowMask[i] ? 0 : -1;
   const total: Record<string, number | null> = {};
-  for (const m of valid.metrics) {
-    total[m.id] = aggregateMetric(table, { groupIds: totalIds, groupCount: 1 }, m, cache)[0] ?? null;
-  }
-  lap("total");
+  valid.metrics.forEach((m, k) => {
+    total[m.id] = results[k]?.total ?? null;
+  });
+  lap("result rows");
   const ordered = sortRows(rows, { sort: valid.sort, groupKeys: valid.groupBy.map((g) => g.name), limit: valid.limit });
   lap("sort");
   return { rows: ordered, total };
@@ -88,7 +85,10 @@ export function profileQueries(table: Table, queries: Record<string, Query>, run
   return medianPhases(all);
 }
 
-/** One cross-filter update: setFilters, the four "all but own" masks, then the four evaluations. */
+/**
+ * One cross-filter update: setFilters, the four "all but own" views, then the four evaluations
+ * (all four recomputed here; the benchmark's update reuses the changed widget's own result).
+ */
 export function profileUpdate(
   table: Table,
   crossfilter: Crossfilter,
@@ -104,10 +104,10 @@ export function profileUpdate(
     const lap = stopwatch(phases);
     crossfilter.setFilters(widget, selections[i % selections.length] ?? []);
     lap("setFilters");
-    const masks = Object.keys(queries).map((name) => crossfilter.maskExcept(name));
-    lap("maskExcept x4");
+    const views = Object.keys(queries).map((name) => crossfilter.selectionExcept(name));
+    lap("views x4 (selectionExcept)");
     Object.values(queries).forEach((query, k) => {
-      evaluateInPhases(table, query, masks[k] ?? null, phases);
+      evaluateInPhases(table, query, views[k] ?? null, phases);
     });
     all.push(phases);
   }

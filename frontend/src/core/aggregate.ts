@@ -2,7 +2,9 @@
 import type { AggregateSpec, MetricSpec } from "./contracts";
 import { QueryError } from "./core-error";
 import { filterMask } from "./filter-mask";
+import type { SelectionGrouping } from "./group-by";
 import type { Filter } from "./query";
+import type { Selection } from "./selection";
 import { type Column, type NumericColumn, requireColumn, type Table } from "./table";
 
 export interface GroupAssignment {
@@ -16,7 +18,36 @@ export type WhereCache = Map<string, Uint8Array>;
 
 type Values = (number | null)[];
 
-/** One metric over every group: numbers, null for an empty sum/mean/min/max or a ratio over 0. */
+/** A metric's value per group and over all selected rows (the result's `total`). */
+export interface MetricResult {
+  values: Values;
+  total: number | null;
+}
+
+/**
+ * One metric over every group of a selection. Sums accumulate in row order in float64 (integers
+ * stay exact below 2^53); the total is accumulated in the same pass, also in row order.
+ */
+export function aggregateSelection(
+  table: Table,
+  selection: Selection,
+  grouping: SelectionGrouping,
+  metric: MetricSpec,
+  cache: WhereCache = new Map(),
+): MetricResult {
+  const where = metric.where ?? [];
+  const context: Context = { table, selection, grouping, cache };
+  if (metric.agg !== "ratio") return aggregatePart(context, { ...metric, agg: metric.agg }, where);
+  const { numerator, denominator } = metric;
+  if (!numerator || !denominator) throw new QueryError(`metric ${metric.id}: ratio needs numerator and denominator`);
+  const num = aggregatePart(context, numerator, where);
+  const den = aggregatePart(context, denominator, where);
+  const scale = metric.scale ?? 1;
+  const ratio = (n: number | null, d: number | null) => (n === null || d === null || d === 0 ? null : (n / d) * scale);
+  return { values: num.values.map((n, g) => ratio(n, den.values[g] ?? null)), total: ratio(num.total, den.total) };
+}
+
+/** One metric per group given group ids per row (-1 = not taking part). */
 export function aggregateMetric(
   table: Table,
   groups: GroupAssignment,
@@ -24,42 +55,47 @@ export function aggregateMetric(
   cache: WhereCache = new Map(),
 ): Values {
   if (groups.groupIds.length !== table.numRows) throw new RangeError("group ids length differs from the table");
-  const where = metric.where ?? [];
-  if (metric.agg !== "ratio") return aggregatePart(table, groups, { ...metric, agg: metric.agg }, where, cache);
-  const { numerator, denominator } = metric;
-  if (!numerator || !denominator) throw new QueryError(`metric ${metric.id}: ratio needs numerator and denominator`);
-  const num = aggregatePart(table, groups, numerator, where, cache);
-  const den = aggregatePart(table, groups, denominator, where, cache);
-  const scale = metric.scale ?? 1;
-  return num.map((n, g) => {
-    const d = den[g] ?? null;
-    return n === null || d === null || d === 0 ? null : (n / d) * scale;
-  });
+  const ids = groups.groupIds;
+  let count = 0;
+  for (let i = 0; i < ids.length; i++) if ((ids[i] as number) >= 0) count++;
+  const rows = new Int32Array(count);
+  const gid = new Int32Array(count);
+  const rowCounts = new Float64Array(groups.groupCount);
+  for (let i = 0, k = 0; i < ids.length; i++) {
+    const g = ids[i] as number;
+    if (g < 0) continue;
+    rows[k] = i;
+    gid[k++] = g;
+    rowCounts[g] = (rowCounts[g] as number) + 1;
+  }
+  const grouping: SelectionGrouping = { gid, groupCount: groups.groupCount, keys: [], rowCounts };
+  return aggregateSelection(table, { rows, count }, grouping, metric, cache).values;
 }
 
-function aggregatePart(
-  table: Table,
-  groups: GroupAssignment,
-  part: AggregateSpec,
-  outerWhere: readonly Filter[],
-  cache: WhereCache,
-): Values {
-  const where = [...outerWhere, ...(part.where ?? [])];
-  const ids = where.length ? restrict(groups.groupIds, whereMask(table, where, cache)) : groups.groupIds;
-  const n = groups.groupCount;
+interface Context {
+  table: Table;
+  selection: Selection;
+  grouping: SelectionGrouping;
+  cache: WhereCache;
+}
+
+function aggregatePart(context: Context, part: AggregateSpec, outerWhere: readonly Filter[]): MetricResult {
+  const { table } = context;
+  const filters = [...outerWhere, ...(part.where ?? [])];
+  const where = filters.length ? whereMask(table, filters, context.cache) : null;
   if (!part.field) {
     if (part.agg !== "count") throw new QueryError(`${part.agg} needs a field`);
-    return countRows(ids, n);
+    return countRows(context, where);
   }
   const column = requireColumn(table, part.field);
-  if (part.agg === "count") return countValues(column, ids, n);
-  if (part.agg === "count_distinct") return countDistinct(column, ids, n);
+  if (part.agg === "count") return countValues(context, column, where);
+  if (part.agg === "count_distinct") return countDistinct(context, column, where);
   if (column.kind === "dictionary" || column.kind === "utf8") {
     throw new QueryError(`${part.agg} of ${part.field}: not a numeric column`);
   }
   return part.agg === "min" || part.agg === "max"
-    ? extreme(column, ids, n, part.agg)
-    : sumOrMean(column, ids, n, part.agg === "mean");
+    ? extreme(context, column, where, part.agg)
+    : sumOrMean(context, column, where, part.agg === "mean");
 }
 
 function whereMask(table: Table, where: readonly Filter[], cache: WhereCache): Uint8Array {
@@ -72,74 +108,191 @@ function whereMask(table: Table, where: readonly Filter[], cache: WhereCache): U
   return mask;
 }
 
-function restrict(groupIds: Int32Array, mask: Uint8Array): Int32Array {
-  const out = new Int32Array(groupIds.length);
-  for (let i = 0; i < out.length; i++) out[i] = mask[i] ? (groupIds[i] ?? -1) : -1;
-  return out;
+function sumOf(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let g = 0; g < values.length; g++) total += values[g] as number;
+  return total;
 }
 
-function countRows(ids: Int32Array, n: number): Values {
-  const counts = new Float64Array(n);
-  for (let i = 0; i < ids.length; i++) {
-    const g = ids[i] ?? -1;
-    if (g >= 0) counts[g] = (counts[g] ?? 0) + 1;
+function countRows({ selection, grouping }: Context, where: Uint8Array | null): MetricResult {
+  if (!where) return { values: Array.from(grouping.rowCounts), total: selection.count };
+  const counts = new Float64Array(grouping.groupCount);
+  const { rows, count } = selection;
+  const { gid } = grouping;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    if (where[i]) {
+      const g = gid ? (gid[j] as number) : 0;
+      counts[g] = (counts[g] as number) + 1;
+    }
   }
-  return Array.from(counts);
+  return { values: Array.from(counts), total: sumOf(counts) };
 }
 
-function isPresent(column: Column, i: number): boolean {
-  if (column.kind === "dictionary") return (column.codes[i] ?? -1) >= 0;
-  if (column.kind === "utf8") return column.values[i] != null;
-  return column.valid[i] === 1;
-}
+/** 1 where the row has a value, per row of the table (made once per column). */
+const presenceCache = new WeakMap<Column, Uint8Array>();
 
-function countValues(column: Column, ids: Int32Array, n: number): Values {
-  const counts = new Float64Array(n);
-  for (let i = 0; i < ids.length; i++) {
-    const g = ids[i] ?? -1;
-    if (g >= 0 && isPresent(column, i)) counts[g] = (counts[g] ?? 0) + 1;
+function presence(column: Column): Uint8Array {
+  if (column.kind !== "dictionary" && column.kind !== "utf8") return column.valid;
+  let present = presenceCache.get(column);
+  if (!present) {
+    if (column.kind === "dictionary") {
+      const { codes } = column;
+      present = new Uint8Array(codes.length);
+      for (let i = 0; i < codes.length; i++) present[i] = (codes[i] as number) >= 0 ? 1 : 0;
+    } else {
+      const { values } = column;
+      present = new Uint8Array(values.length);
+      for (let i = 0; i < values.length; i++) present[i] = values[i] == null ? 0 : 1;
+    }
+    presenceCache.set(column, present);
   }
-  return Array.from(counts);
+  return present;
 }
 
-/** Sums accumulate in row order in float64 (integers stay exact below 2^53). */
-function sumOrMean(column: NumericColumn, ids: Int32Array, n: number, mean: boolean): Values {
+function countValues({ selection, grouping }: Context, column: Column, where: Uint8Array | null): MetricResult {
+  const present = presence(column);
+  const counts = new Float64Array(grouping.groupCount);
+  const { rows, count } = selection;
+  const { gid } = grouping;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    if (present[i] && (!where || where[i])) {
+      const g = gid ? (gid[j] as number) : 0;
+      counts[g] = (counts[g] as number) + 1;
+    }
+  }
+  return { values: Array.from(counts), total: sumOf(counts) };
+}
+
+function sumOrMean(
+  { selection, grouping }: Context,
+  column: NumericColumn,
+  where: Uint8Array | null,
+  mean: boolean,
+): MetricResult {
+  const n = grouping.groupCount;
   const sums = new Float64Array(n);
   const counts = new Float64Array(n);
   const { values, valid } = column;
-  for (let i = 0; i < ids.length; i++) {
-    const g = ids[i] ?? -1;
-    if (g >= 0 && valid[i]) {
-      sums[g] = (sums[g] ?? 0) + (values[i] ?? 0);
-      counts[g] = (counts[g] ?? 0) + 1;
+  const { rows, count } = selection;
+  const { gid } = grouping;
+  // totals[0] = sum in row order, totals[1] = count.
+  const totals = new Float64Array(2);
+  if (gid && !where) sumGrouped(rows, count, gid, values, valid, sums, counts, totals);
+  else sumGeneral(rows, count, gid, values, valid, where, sums, counts, totals);
+  const value = (sum: number, c: number) => (c === 0 ? null : mean ? sum / c : sum);
+  return {
+    values: Array.from(sums, (s, g) => value(s, counts[g] as number)),
+    total: value(totals[0] as number, totals[1] as number),
+  };
+}
+
+/** The common case (a sum per group, no `where`), free of the optional checks. */
+function sumGrouped(
+  rows: Int32Array | null,
+  count: number,
+  gid: Int32Array,
+  values: Float64Array,
+  valid: Uint8Array,
+  sums: Float64Array,
+  counts: Float64Array,
+  totals: Float64Array,
+): void {
+  let total = 0;
+  let totalCount = 0;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    if (valid[i]) {
+      const g = gid[j] as number;
+      const v = values[i] as number;
+      sums[g] = (sums[g] as number) + v;
+      counts[g] = (counts[g] as number) + 1;
+      total += v;
+      totalCount++;
     }
   }
-  return Array.from(sums, (s, g) => {
-    const count = counts[g] ?? 0;
-    if (count === 0) return null;
-    return mean ? s / count : s;
-  });
+  totals[0] = total;
+  totals[1] = totalCount;
 }
 
-function extreme(column: NumericColumn, ids: Int32Array, n: number, kind: "min" | "max"): Values {
-  const out: Values = new Array(n).fill(null);
+function sumGeneral(
+  rows: Int32Array | null,
+  count: number,
+  gid: Int32Array | null,
+  values: Float64Array,
+  valid: Uint8Array,
+  where: Uint8Array | null,
+  sums: Float64Array,
+  counts: Float64Array,
+  totals: Float64Array,
+): void {
+  let total = 0;
+  let totalCount = 0;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    if (valid[i] && (!where || where[i])) {
+      const g = gid ? (gid[j] as number) : 0;
+      const v = values[i] as number;
+      sums[g] = (sums[g] as number) + v;
+      counts[g] = (counts[g] as number) + 1;
+      total += v;
+      totalCount++;
+    }
+  }
+  totals[0] = total;
+  totals[1] = totalCount;
+}
+
+function extreme(
+  { selection, grouping }: Context,
+  column: NumericColumn,
+  where: Uint8Array | null,
+  kind: "min" | "max",
+): MetricResult {
+  const n = grouping.groupCount;
+  const best = new Float64Array(n);
+  const seen = new Uint8Array(n);
   const { values, valid } = column;
-  for (let i = 0; i < ids.length; i++) {
-    const g = ids[i] ?? -1;
-    if (g < 0 || !valid[i]) continue;
-    const v = values[i] ?? 0;
-    const current = out[g] ?? null;
-    if (current === null || (kind === "min" ? v < current : v > current)) out[g] = v;
+  const { rows, count } = selection;
+  const { gid } = grouping;
+  const isMin = kind === "min";
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    if (!valid[i] || (where && !where[i])) continue;
+    const g = gid ? (gid[j] as number) : 0;
+    const v = values[i] as number;
+    if (!seen[g] || (isMin ? v < (best[g] as number) : v > (best[g] as number))) {
+      best[g] = v;
+      seen[g] = 1;
+    }
   }
-  return out;
+  const out: Values = Array.from(best, (v, g) => (seen[g] ? v : null));
+  let total: number | null = null;
+  for (const v of out) {
+    if (v !== null && (total === null || (isMin ? v < total : v > total))) total = v;
+  }
+  return { values: out, total };
 }
 
-function countDistinct(column: Column, ids: Int32Array, n: number): Values {
-  const sets: Set<unknown>[] = Array.from({ length: n }, () => new Set());
-  for (let i = 0; i < ids.length; i++) {
-    const g = ids[i] ?? -1;
-    if (g < 0 || !isPresent(column, i)) continue;
-    sets[g]?.add(column.kind === "dictionary" ? column.codes[i] : column.values[i]);
+function countDistinct({ selection, grouping }: Context, column: Column, where: Uint8Array | null): MetricResult {
+  const sets: Set<unknown>[] = Array.from({ length: grouping.groupCount }, () => new Set());
+  const all = new Set<unknown>();
+  const present = presence(column);
+  const read: (i: number) => unknown =
+    column.kind === "dictionary"
+      ? (i) => column.codes[i]
+      : column.kind === "utf8"
+        ? (i) => column.values[i]
+        : (i) => column.values[i];
+  const { rows, count } = selection;
+  const { gid } = grouping;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    if (!present[i] || (where && !where[i])) continue;
+    const value = read(i);
+    sets[gid ? (gid[j] as number) : 0]?.add(value);
+    all.add(value);
   }
-  return sets.map((s) => s.size);
+  return { values: sets.map((s) => s.size), total: all.size };
 }

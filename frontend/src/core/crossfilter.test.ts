@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type Random, seededRandom } from "../../test-support/seeded-random";
 import { GROUPS, PACKAGES, randomWipTable, STATUSES } from "../../test-support/wip-table";
 import { createCrossfilter } from "./crossfilter";
+import { evaluate } from "./evaluate";
 import { filterMask } from "./filter-mask";
 import type { Filter } from "./query";
 
@@ -50,5 +51,27 @@ describe("createCrossfilter", () => {
     expect(crossfilter.widgets()).toEqual([]);
     expect(Array.from(crossfilter.maskAll()).every((v) => v === 1)).toBe(true);
     expect(() => crossfilter.setFilters("a", [{ field: "NOPE", op: "is_null" }])).toThrow(/INVALID_QUERY/);
+  });
+
+  it("evaluates a widget's query over its view, reusing the result while view and query are unchanged", () => {
+    const table = randomWipTable(seededRandom(3), 300);
+    const crossfilter = createCrossfilter(table, "wip");
+    const query = { dataset: "wip", groupBy: ["WIP_STATUS"], metrics: ["lots", "qty"] };
+    crossfilter.setFilters("status", [{ field: "WIP_STATUS", op: "eq", value: "RUN" }]);
+    crossfilter.setFilters("package", [{ field: "PACKAGE_LEF", op: "in", values: [PACKAGES[0] ?? "", null] }]);
+    const first = crossfilter.evaluate("status", query);
+    expect(first).toEqual(evaluate(table, query, { mask: crossfilter.maskExcept("status") }));
+    // The widget's own filters change: its view does not, so the result object comes back.
+    crossfilter.setFilters("status", [{ field: "WIP_STATUS", op: "eq", value: "HOLD" }]);
+    expect(crossfilter.evaluate("status", query)).toBe(first);
+    // Another widget's filters change: recomputed over the new view.
+    crossfilter.setFilters("package", []);
+    const second = crossfilter.evaluate("status", query);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(evaluate(table, query));
+    // A different query over the same view is computed, not confused with the first.
+    const other = { ...query, metrics: ["lots"] };
+    expect(crossfilter.evaluate("status", other)).toEqual(evaluate(table, other));
+    expect(() => crossfilter.evaluate("status", { dataset: "wip", metrics: ["nope"] })).toThrow(/INVALID_QUERY/);
   });
 });

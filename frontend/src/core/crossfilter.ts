@@ -2,13 +2,16 @@
  * Crossfilter: named filter groups (one per widget); each widget sees the rows passing every
  * other widget's filters ("all but own"), so its own selection does not empty itself.
  *
- * Kept incrementally: failCount[i] = number of widgets whose filters reject row i. Changing one
- * widget's filters updates the counts in one pass; a widget's mask is then
- * failCount == 0, or failCount == 1 and the rejecting widget is itself.
+ * A widget's view is the selection of the other widgets' filters (core/selection.ts), made when
+ * first asked and shared by every view with the same filters. Changing one widget's filters
+ * changes the views of the others only: the changed widget keeps its view object, and
+ * `evaluate` returns its previous result for the same query without recomputing it.
  */
-import { filterMask } from "./filter-mask";
-import type { Dataset, Filter } from "./query";
-import type { Table } from "./table";
+import { evaluate as evaluateQuery } from "./evaluate";
+import { predicateFor } from "./filter-mask";
+import type { Dataset, Filter, QueryResult } from "./query";
+import { type Selection, selectionMask, selectRows } from "./selection";
+import { requireColumn, type Table } from "./table";
 import { validateFilters } from "./validate-query";
 
 export interface Crossfilter {
@@ -17,62 +20,79 @@ export interface Crossfilter {
   filters(widget: string): readonly Filter[];
   widgets(): string[];
   /** Rows passing every widget's filters except `widget`'s own (all widgets for an unknown name). */
-  maskExcept(widget: string): Uint8Array;
+  selectionExcept(widget: string): Selection;
   /** Rows passing every widget's filters. */
+  selectionAll(): Selection;
+  /** selectionExcept as a row mask (do not modify it). */
+  maskExcept(widget: string): Uint8Array;
+  /** selectionAll as a row mask (do not modify it). */
   maskAll(): Uint8Array;
+  /** The query over `widget`'s view; unchanged view and query give the previous result object. */
+  evaluate(widget: string, query: unknown): QueryResult;
 }
 
-interface WidgetState {
-  filters: readonly Filter[];
-  mask: Uint8Array | null;
+interface Memo {
+  view: Selection;
+  key: string;
+  result: QueryResult;
 }
 
 export function createCrossfilter(table: Table, dataset: Dataset): Crossfilter {
-  const n = table.numRows;
-  const widgets = new Map<string, WidgetState>();
-  const failCount = new Uint16Array(n);
-  const cache = new Map<string, Uint8Array>();
+  const widgets = new Map<string, readonly Filter[]>();
+  const views = new Map<string, Selection>();
+  const memos = new Map<string, Memo[]>();
+  let all: Selection | null = null;
 
   const setFilters = (widget: string, input: readonly Filter[]): void => {
     const filters = validateFilters(dataset, input, `crossfilter.${widget}`);
-    const mask = filters.length ? filterMask(table, filters) : null;
-    const old = widgets.get(widget)?.mask ?? null;
-    updateCounts(failCount, old, mask);
-    if (filters.length) widgets.set(widget, { filters, mask });
+    // Type errors (e.g. contains on a number) surface now, not at the next evaluation.
+    for (const f of filters) predicateFor(f, requireColumn(table, f.field));
+    const before = JSON.stringify(widgets.get(widget) ?? []);
+    if (JSON.stringify(filters) === before) return;
+    if (filters.length) widgets.set(widget, filters);
     else widgets.delete(widget);
-    cache.clear();
+    for (const name of [...views.keys()]) if (name !== widget) views.delete(name);
+    all = null;
   };
 
-  const maskExcept = (widget: string): Uint8Array => {
-    let mask = cache.get(widget);
-    if (!mask) {
-      mask = exceptMask(failCount, widgets.get(widget)?.mask ?? null);
-      cache.set(widget, mask);
+  const selectionExcept = (widget: string): Selection => {
+    let view = views.get(widget);
+    if (!view) {
+      const others = [...widgets].flatMap(([name, filters]) => (name === widget ? [] : filters));
+      view = selectRows(table, others);
+      views.set(widget, view);
     }
-    return mask;
+    return view;
+  };
+
+  const selectionAll = (): Selection => {
+    all ??= selectRows(table, [...widgets.values()].flat());
+    return all;
+  };
+
+  const evaluate = (widget: string, query: unknown): QueryResult => {
+    const view = selectionExcept(widget);
+    const key = JSON.stringify(query);
+    const kept = (memos.get(widget) ?? []).filter((m) => m.view === view);
+    const hit = kept.find((m) => m.key === key);
+    if (hit) return hit.result;
+    const result = evaluateQuery(table, query, { selection: view });
+    kept.push({ view, key, result });
+    memos.set(widget, kept.slice(-MEMO_SIZE));
+    return result;
   };
 
   return {
     setFilters,
-    filters: (widget) => widgets.get(widget)?.filters ?? [],
+    filters: (widget) => widgets.get(widget) ?? [],
     widgets: () => [...widgets.keys()],
-    maskExcept,
-    maskAll: () => exceptMask(failCount, null),
+    selectionExcept,
+    selectionAll,
+    maskExcept: (widget) => selectionMask(selectionExcept(widget), table.numRows),
+    maskAll: () => selectionMask(selectionAll(), table.numRows),
+    evaluate,
   };
 }
 
-function updateCounts(failCount: Uint16Array, old: Uint8Array | null, next: Uint8Array | null): void {
-  for (let i = 0; i < failCount.length; i++) {
-    const delta = (next && !next[i] ? 1 : 0) - (old && !old[i] ? 1 : 0);
-    if (delta) failCount[i] = (failCount[i] ?? 0) + delta;
-  }
-}
-
-function exceptMask(failCount: Uint16Array, own: Uint8Array | null): Uint8Array {
-  const out = new Uint8Array(failCount.length);
-  for (let i = 0; i < out.length; i++) {
-    const fails = failCount[i] ?? 0;
-    out[i] = fails === 0 || (fails === 1 && own !== null && !own[i]) ? 1 : 0;
-  }
-  return out;
-}
+/** Results kept per widget for its current view (a widget runs a few queries). */
+const MEMO_SIZE = 8;

@@ -1,15 +1,17 @@
 /** evaluate(table, query): the query contract over a decoded table -> {rows, total}. */
-import { aggregateMetric, type WhereCache } from "./aggregate";
-import { filterMask } from "./filter-mask";
-import { groupBy } from "./group-by";
+import { aggregateSelection, type WhereCache } from "./aggregate";
+import { groupSelection } from "./group-by";
 import type { QueryResult, ResultRow } from "./query";
+import { type Selection, selectRows } from "./selection";
 import { sortRows } from "./sort-rows";
 import { requireColumn, type Table } from "./table";
 import { type ValidQuery, validateQuery } from "./validate-query";
 
 export interface EvaluateOptions {
-  /** Rows to consider before the query's filters (e.g. a crossfilter "all but own" mask). */
+  /** Rows to consider before the query's filters, as a row mask (1 = considered). */
   mask?: Uint8Array | null;
+  /** Rows to consider before the query's filters, as a selection (e.g. a crossfilter view). */
+  selection?: Selection | null;
 }
 
 /** Validate the query against the contract, then evaluate it; throws QueryError (INVALID_QUERY). */
@@ -17,7 +19,8 @@ export function evaluate(table: Table, query: unknown, options: EvaluateOptions 
   const valid = validateQuery(query);
   for (const field of referencedFields(valid)) requireColumn(table, field);
   if (options.mask && options.mask.length !== table.numRows) throw new RangeError("mask length differs from the table");
-  return _evaluate(table, valid, options.mask ?? null);
+  if (options.mask && options.selection) throw new RangeError("give a mask or a selection, not both");
+  return _evaluate(table, valid, options.mask ?? options.selection ?? null);
 }
 
 /** Every field the query reads: filters, group keys, metric fields and metric `where` filters. */
@@ -32,11 +35,11 @@ export function referencedFields(query: ValidQuery): Set<string> {
   return fields;
 }
 
-function _evaluate(table: Table, query: ValidQuery, base: Uint8Array | null): QueryResult {
-  const mask = filterMask(table, query.filters, base);
-  const grouping = groupBy(table, query.groupBy, mask);
+function _evaluate(table: Table, query: ValidQuery, base: Uint8Array | Selection | null): QueryResult {
+  const selection = selectRows(table, query.filters, base);
+  const grouping = groupSelection(table, query.groupBy, selection);
   const cache: WhereCache = new Map();
-  const values = query.metrics.map((m) => aggregateMetric(table, grouping, m, cache));
+  const results = query.metrics.map((m) => aggregateSelection(table, selection, grouping, m, cache));
   const rows: ResultRow[] = [];
   for (let g = 0; g < grouping.groupCount; g++) {
     const row: ResultRow = {};
@@ -44,16 +47,14 @@ function _evaluate(table: Table, query: ValidQuery, base: Uint8Array | null): Qu
       row[spec.name] = grouping.keys[k]?.[g] ?? null;
     });
     query.metrics.forEach((m, k) => {
-      row[m.id] = values[k]?.[g] ?? null;
+      row[m.id] = results[k]?.values[g] ?? null;
     });
     rows.push(row);
   }
-  const totalIds = new Int32Array(mask.length);
-  for (let i = 0; i < mask.length; i++) totalIds[i] = mask[i] ? 0 : -1;
   const total: Record<string, number | null> = {};
-  for (const m of query.metrics) {
-    total[m.id] = aggregateMetric(table, { groupIds: totalIds, groupCount: 1 }, m, cache)[0] ?? null;
-  }
+  query.metrics.forEach((m, k) => {
+    total[m.id] = results[k]?.total ?? null;
+  });
   const ordered = sortRows(rows, { sort: query.sort, groupKeys: query.groupBy.map((g) => g.name), limit: query.limit });
   return { rows: ordered, total };
 }

@@ -1,16 +1,18 @@
 /** Filters -> a row mask (Uint8Array, 1 = row kept), with the contract's null semantics. */
 import { QueryError } from "./core-error";
 import type { Filter } from "./query";
-import { type Column, isStringColumn, requireColumn, type Table } from "./table";
+import { type Column, type DictionaryColumn, isStringColumn, requireColumn, type Table } from "./table";
 
 /** A filter as a test on non-null values plus the fixed answer for nulls. */
-interface Predicate {
+export interface Predicate {
   test(value: string | number): boolean;
   nullMatch: boolean;
   /** The test takes lower-cased strings (contains, prefix). */
   lowerCase?: boolean;
   /** eq on a numeric column: the value itself, so the loop needs no call per row. */
   equals?: number;
+  /** eq / in: usually keeps few rows, so a row index of the column is worth using. */
+  selective?: boolean;
 }
 
 // Lower-cased copies of utf8 columns, made once per column for contains/prefix (type-ahead).
@@ -42,16 +44,14 @@ export function filterMask(table: Table, filters: readonly Filter[], base?: Uint
 export function applyPredicate(column: Column, predicate: Predicate, out: Uint8Array): void {
   const { test, nullMatch, lowerCase = false } = predicate;
   if (column.kind === "dictionary") {
-    const entries = lowerCase ? lowerCased(column.dictionary) : column.dictionary;
-    const match = new Uint8Array(entries.length);
-    for (let k = 0; k < entries.length; k++) match[k] = test(entries[k] ?? "") ? 1 : 0;
+    // lookup[code + 1]: slot 0 answers for null, so the loop has no branch on null.
+    const match = codeMatches(column, predicate);
+    const lookup = new Uint8Array(match.length + 1);
+    lookup[0] = nullMatch ? 1 : 0;
+    lookup.set(match, 1);
     const { codes } = column;
-    for (let i = 0; i < out.length; i++) {
-      if (out[i]) {
-        const code = codes[i] ?? -1;
-        out[i] = code < 0 ? (nullMatch ? 1 : 0) : (match[code] ?? 0);
-      }
-    }
+    const n = out.length;
+    for (let i = 0; i < n; i++) out[i] = (out[i] as number) & (lookup[(codes[i] as number) + 1] as number);
   } else if (column.kind === "utf8") {
     const values = lowerCase ? lowerCased(column.values) : column.values;
     for (let i = 0; i < out.length; i++) {
@@ -75,6 +75,36 @@ export function applyPredicate(column: Column, predicate: Predicate, out: Uint8A
   }
 }
 
+/** Per dictionary code, 1 when the code's value passes the predicate (nulls not included). */
+export function codeMatches(column: DictionaryColumn, predicate: Predicate): Uint8Array {
+  const entries = predicate.lowerCase ? lowerCased(column.dictionary) : column.dictionary;
+  const match = new Uint8Array(entries.length);
+  for (let k = 0; k < entries.length; k++) match[k] = predicate.test(entries[k] ?? "") ? 1 : 0;
+  return match;
+}
+
+/** The predicate as a test of one row (for the few candidate rows of an indexed selection). */
+export function rowTest(column: Column, predicate: Predicate): (row: number) => boolean {
+  const { test, nullMatch } = predicate;
+  if (column.kind === "dictionary") {
+    const match = codeMatches(column, predicate);
+    const { codes } = column;
+    return (row) => {
+      const code = codes[row] as number;
+      return code < 0 ? nullMatch : match[code] === 1;
+    };
+  }
+  if (column.kind === "utf8") {
+    const values = predicate.lowerCase ? lowerCased(column.values) : column.values;
+    return (row) => {
+      const value = values[row];
+      return value === null || value === undefined ? nullMatch : test(value);
+    };
+  }
+  const { values, valid } = column;
+  return (row) => (valid[row] ? test(values[row] as number) : nullMatch);
+}
+
 /** Build the predicate of one filter for a column, rejecting ops the column's type cannot take. */
 export function predicateFor(filter: Filter, column: Column): Predicate {
   const isString = isStringColumn(column);
@@ -86,15 +116,17 @@ export function predicateFor(filter: Filter, column: Column): Predicate {
       const eq = (v: string | number) => v === target;
       if (filter.op === "ne") return { test: (v) => !eq(v), nullMatch: true };
       return typeof target === "number"
-        ? { test: eq, nullMatch: false, equals: target }
-        : { test: eq, nullMatch: false };
+        ? { test: eq, nullMatch: false, equals: target, selective: true }
+        : { test: eq, nullMatch: false, selective: true };
     }
     case "in":
     case "not_in": {
       const set = new Set(filter.values.filter((v) => v !== null).map(operand));
       const hasNull = filter.values.includes(null);
       const test = (v: string | number) => set.has(v);
-      return filter.op === "in" ? { test, nullMatch: hasNull } : { test: (v) => !test(v), nullMatch: !hasNull };
+      return filter.op === "in"
+        ? { test, nullMatch: hasNull, selective: true }
+        : { test: (v) => !test(v), nullMatch: !hasNull };
     }
     case "contains":
     case "prefix": {
@@ -113,7 +145,7 @@ export function predicateFor(filter: Filter, column: Column): Predicate {
       return { test: (v) => (v as number) >= min && (v as number) < max, nullMatch: false };
     }
     case "is_null":
-      return { test: () => false, nullMatch: true };
+      return { test: () => false, nullMatch: true, selective: true };
     case "not_null":
       return { test: () => true, nullMatch: false };
   }

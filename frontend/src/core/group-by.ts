@@ -1,30 +1,79 @@
 /** Group ids over up to 3 keys (fields or numeric buckets); null is a group of its own. */
+import { valueCodesOf } from "./column-index";
 import { QueryError } from "./core-error";
+import { maskToSelection, type Selection } from "./selection";
 import { type Column, requireColumn, type Scalar, type Table } from "./table";
 import type { GroupSpec } from "./validate-query";
 
-export interface Grouping {
-  /** Group id per row; -1 for rows outside the mask. */
-  groupIds: Int32Array;
+/** Groups of a selection: gid[k] is the group of the selection's k-th row. */
+export interface SelectionGrouping {
+  /** Group id per selected row (same positions as the selection); null when there are no keys (all 0). */
+  gid: Int32Array | null;
   groupCount: number;
   /** keys[k][g]: the value of key k for group g. */
   keys: Scalar[][];
+  /** Selected rows per group. */
+  rowCounts: Float64Array;
 }
 
-/** Per-row codes of one key, and the key value of each code. */
+/** Per-row codes of one key (read at `codes[row] + shift`, 0 meaning null) and each code's value. */
 interface KeyCodes {
   codes: Int32Array;
-  values: Scalar[];
+  shift: number;
+  card: number;
+  value(code: number): Scalar;
 }
 
-/** Group the masked rows. With no keys, every masked row is in group 0 and there is one group. */
-export function groupBy(table: Table, specs: readonly GroupSpec[], mask: Uint8Array): Grouping {
-  if (mask.length !== table.numRows) throw new RangeError("mask length differs from the table");
+/** Group the selected rows, ids in order of first appearance. No keys: one group, even if empty. */
+export function groupSelection(table: Table, specs: readonly GroupSpec[], selection: Selection): SelectionGrouping {
   const keyCodes = specs.map((s) => {
     const column = requireColumn(table, s.field);
-    return s.edges ? bucketCodes(column, s.edges, mask, s.field) : valueCodes(column, mask);
+    return s.edges ? bucketCodes(column, s.edges, s.field) : valueCodes(column);
   });
-  return _groupBy(keyCodes, mask);
+  if (keyCodes.length === 0) {
+    return { gid: null, groupCount: 1, keys: [], rowCounts: Float64Array.of(selection.count) };
+  }
+  const cards = keyCodes.map((k) => k.card);
+  const combinations = cards.reduce((p, c) => p * c, 1);
+  const gid = new Int32Array(selection.count);
+  let firstRows: number[];
+  let rowCounts: Float64Array;
+  if (combinations <= DENSE_LIMIT) {
+    // Row counts per group are kept in the grouping loop (at most min(combinations, rows) groups).
+    const counts = new Int32Array(Math.min(combinations, selection.count));
+    firstRows = assignDense(keyCodes, combinations, selection, gid, counts);
+    rowCounts = Float64Array.from(counts.subarray(0, firstRows.length));
+  } else {
+    firstRows = assignSparse(keyCodes, selection, gid, combinations <= Number.MAX_SAFE_INTEGER);
+    rowCounts = countPerGroup(gid, firstRows.length);
+  }
+  const keys = keyCodes.map((k) => firstRows.map((row) => k.value((k.codes[row] as number) + k.shift)));
+  return { gid, groupCount: firstRows.length, keys, rowCounts };
+}
+
+function countPerGroup(gid: Int32Array, groupCount: number): Float64Array {
+  const counts = new Float64Array(groupCount);
+  for (let j = 0; j < gid.length; j++) counts[gid[j] as number] = (counts[gid[j] as number] as number) + 1;
+  return counts;
+}
+
+/** Group ids per row (-1 outside the mask): groupSelection for callers holding a row mask. */
+export interface Grouping {
+  groupIds: Int32Array;
+  groupCount: number;
+  keys: Scalar[][];
+}
+
+export function groupBy(table: Table, specs: readonly GroupSpec[], mask: Uint8Array): Grouping {
+  if (mask.length !== table.numRows) throw new RangeError("mask length differs from the table");
+  const selection = maskToSelection(mask);
+  const grouping = groupSelection(table, specs, selection);
+  const groupIds = new Int32Array(mask.length).fill(-1);
+  for (let j = 0; j < selection.count; j++) {
+    const row = selection.rows ? (selection.rows[j] as number) : j;
+    groupIds[row] = grouping.gid ? (grouping.gid[j] as number) : 0;
+  }
+  return { groupIds, groupCount: grouping.groupCount, keys: grouping.keys };
 }
 
 /** Bucket index = number of edges <= value (a value on an edge goes up); null -> last code. */
@@ -39,67 +88,45 @@ export function bucketIndex(edges: readonly number[], value: number): number {
   return lo;
 }
 
-function bucketCodes(column: Column, edges: readonly number[], mask: Uint8Array, field: string): KeyCodes {
+/** Bucket codes of a column per edge list, kept for the last few edge lists asked. */
+const bucketCache = new WeakMap<Column, Map<string, Int32Array>>();
+const BUCKET_CACHE_SIZE = 4;
+
+function bucketCodes(column: Column, edges: readonly number[], field: string): KeyCodes {
   if (column.kind === "dictionary" || column.kind === "utf8" || column.kind === "bool") {
     throw new QueryError(`bucket on ${field}: not a numeric column`);
   }
   const nullCode = edges.length + 1;
-  const codes = new Int32Array(mask.length);
-  for (let i = 0; i < mask.length; i++) {
-    if (mask[i]) codes[i] = column.valid[i] ? bucketIndex(edges, column.values[i] ?? 0) : nullCode;
+  let perEdges = bucketCache.get(column);
+  if (!perEdges) {
+    perEdges = new Map();
+    bucketCache.set(column, perEdges);
   }
-  const values: Scalar[] = Array.from({ length: nullCode }, (_, k) => k);
-  values.push(null);
-  return { codes, values };
+  const key = edges.join(",");
+  let codes = perEdges.get(key);
+  if (!codes) {
+    codes = new Int32Array(column.values.length);
+    const { values, valid } = column;
+    for (let i = 0; i < codes.length; i++) codes[i] = valid[i] ? bucketIndex(edges, values[i] as number) : nullCode;
+    if (perEdges.size >= BUCKET_CACHE_SIZE) perEdges.delete(perEdges.keys().next().value as string);
+    perEdges.set(key, codes);
+  }
+  return { codes, shift: 0, card: nullCode + 1, value: (code) => (code === nullCode ? null : code) };
 }
 
-function valueCodes(column: Column, mask: Uint8Array): KeyCodes {
+function valueCodes(column: Column): KeyCodes {
   if (column.kind === "dictionary") {
-    const nullCode = column.dictionary.length;
-    const codes = new Int32Array(column.codes.length);
-    for (let i = 0; i < codes.length; i++) {
-      const c = column.codes[i] ?? -1;
-      codes[i] = c < 0 ? nullCode : c;
-    }
-    return { codes, values: [...column.dictionary, null] };
+    const { dictionary } = column;
+    // Dictionary codes are read as they are, shifted by one so that null (-1) is code 0.
+    return {
+      codes: column.codes,
+      shift: 1,
+      card: dictionary.length + 1,
+      value: (code) => (code === 0 ? null : (dictionary[code - 1] ?? null)),
+    };
   }
-  const codes = new Int32Array(mask.length);
-  const index = new Map<Scalar, number>();
-  const values: Scalar[] = [];
-  const read: (i: number) => Scalar =
-    column.kind === "utf8"
-      ? (i) => column.values[i] ?? null
-      : column.kind === "bool"
-        ? (i) => (column.valid[i] ? column.values[i] === 1 : null)
-        : (i) => (column.valid[i] ? (column.values[i] ?? null) : null);
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    const value = read(i);
-    let code = index.get(value);
-    if (code === undefined) {
-      code = values.push(value) - 1;
-      index.set(value, code);
-    }
-    codes[i] = code;
-  }
-  return { codes, values };
-}
-
-function _groupBy(keyCodes: readonly KeyCodes[], mask: Uint8Array): Grouping {
-  const n = mask.length;
-  const groupIds = new Int32Array(n).fill(-1);
-  if (keyCodes.length === 0) {
-    for (let i = 0; i < n; i++) if (mask[i]) groupIds[i] = 0;
-    return { groupIds, groupCount: 1, keys: [] };
-  }
-  const cards = keyCodes.map((k) => k.values.length);
-  const combinations = cards.reduce((p, c) => p * c, 1);
-  const firstRows =
-    combinations <= DENSE_LIMIT && keyCodes.length <= 3
-      ? assignDense(keyCodes, cards, combinations, mask, groupIds)
-      : assignSparse(keyCodes, cards, combinations <= Number.MAX_SAFE_INTEGER, mask, groupIds);
-  const keys = keyCodes.map(({ codes, values }) => firstRows.map((row) => values[codes[row] ?? 0] ?? null));
-  return { groupIds, groupCount: firstRows.length, keys };
+  const { codes, values } = valueCodesOf(column);
+  return { codes, shift: 0, card: values.length, value: (code) => values[code] ?? null };
 }
 
 /** Key combinations up to this many use a flat lookup array instead of a Map. */
@@ -108,60 +135,102 @@ const DENSE_LIMIT = 1 << 22;
 /** Group ids in order of first appearance, through a flat array indexed by the composite code. */
 function assignDense(
   keyCodes: readonly KeyCodes[],
-  cards: readonly number[],
   combinations: number,
-  mask: Uint8Array,
-  groupIds: Int32Array,
+  selection: Selection,
+  gid: Int32Array,
+  counts: Int32Array,
 ): number[] {
   const slot = new Int32Array(combinations).fill(-1);
   const firstRows: number[] = [];
-  const c0 = keyCodes[0]?.codes ?? new Int32Array(0);
-  const c1 = keyCodes[1]?.codes;
-  const c2 = keyCodes[2]?.codes;
-  const card0 = cards[0] ?? 1;
-  const card01 = card0 * (cards[1] ?? 1);
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    let composite = c0[i] ?? 0;
-    if (c1) composite += card0 * (c1[i] ?? 0);
-    if (c2) composite += card01 * (c2[i] ?? 0);
-    let group = slot[composite] ?? -1;
-    if (group < 0) {
-      group = firstRows.push(i) - 1;
-      slot[composite] = group;
-    }
-    groupIds[i] = group;
+  const k0 = keyCodes[0] as KeyCodes;
+  const k1 = keyCodes[1];
+  const k2 = keyCodes[2];
+  // Two keys is the common case (and three is rare): each gets a loop without unused terms.
+  if (k2 && k1) {
+    const base = k2.shift * k0.card * k1.card + k1.shift * k0.card + k0.shift;
+    denseLoop3(k0.codes, k1.codes, k2.codes, k0.card, k0.card * k1.card, base, selection, slot, gid, counts, firstRows);
+  } else if (k1) {
+    denseLoop2(k0.codes, k1.codes, k0.card, k1.shift * k0.card + k0.shift, selection, slot, gid, counts, firstRows);
+  } else {
+    denseLoop2(k0.codes, k0.codes, 0, k0.shift, selection, slot, gid, counts, firstRows);
   }
   return firstRows;
 }
 
-function assignSparse(
-  keyCodes: readonly KeyCodes[],
-  cards: readonly number[],
-  exact: boolean,
-  mask: Uint8Array,
-  groupIds: Int32Array,
-): number[] {
+function denseLoop2(
+  c0: Int32Array,
+  c1: Int32Array,
+  m1: number,
+  base: number,
+  selection: Selection,
+  slot: Int32Array,
+  gid: Int32Array,
+  counts: Int32Array,
+  firstRows: number[],
+): void {
+  const { rows, count } = selection;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    const composite = base + (c0[i] as number) + m1 * (c1[i] as number);
+    let group = slot[composite] as number;
+    if (group < 0) {
+      group = firstRows.push(i) - 1;
+      slot[composite] = group;
+    }
+    gid[j] = group;
+    counts[group] = (counts[group] as number) + 1;
+  }
+}
+
+function denseLoop3(
+  c0: Int32Array,
+  c1: Int32Array,
+  c2: Int32Array,
+  m1: number,
+  m2: number,
+  base: number,
+  selection: Selection,
+  slot: Int32Array,
+  gid: Int32Array,
+  counts: Int32Array,
+  firstRows: number[],
+): void {
+  const { rows, count } = selection;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    const composite = base + (c0[i] as number) + m1 * (c1[i] as number) + m2 * (c2[i] as number);
+    let group = slot[composite] as number;
+    if (group < 0) {
+      group = firstRows.push(i) - 1;
+      slot[composite] = group;
+    }
+    gid[j] = group;
+    counts[group] = (counts[group] as number) + 1;
+  }
+}
+
+/** Beyond the dense limit: a Map keyed by the exact composite number, or by joined codes past 2^53. */
+function assignSparse(keyCodes: readonly KeyCodes[], selection: Selection, gid: Int32Array, exact: boolean): number[] {
   const groupOf = new Map<number | string, number>();
   const firstRows: number[] = [];
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue;
-    const composite = exact ? compositeCode(keyCodes, cards, i) : keyCodes.map((k) => k.codes[i]).join();
+  const { rows, count } = selection;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    let composite: number | string = 0;
+    if (exact) {
+      for (let k = keyCodes.length - 1; k >= 0; k--) {
+        const key = keyCodes[k] as KeyCodes;
+        composite = composite * key.card + (key.codes[i] as number) + key.shift;
+      }
+    } else {
+      composite = keyCodes.map((key) => (key.codes[i] as number) + key.shift).join();
+    }
     let group = groupOf.get(composite);
     if (group === undefined) {
       group = firstRows.push(i) - 1;
       groupOf.set(composite, group);
     }
-    groupIds[i] = group;
+    gid[j] = group;
   }
   return firstRows;
-}
-
-/** c0 + card0 * (c1 + card1 * c2): one exact number per key combination. */
-function compositeCode(keyCodes: readonly KeyCodes[], cards: readonly number[], row: number): number {
-  let composite = 0;
-  for (let k = keyCodes.length - 1; k >= 0; k--) {
-    composite = composite * (cards[k] ?? 1) + (keyCodes[k]?.codes[row] ?? 0);
-  }
-  return composite;
 }

@@ -5,6 +5,7 @@ import { type Crossfilter, createCrossfilter } from "../crossfilter";
 import { decodeTable } from "../decode-table";
 import { evaluate } from "../evaluate";
 import type { Dataset, Filter } from "../query";
+import { type Selection, selectionMask } from "../selection";
 import { suggest } from "../suggest";
 import type { Table } from "../table";
 import type { CoreRequest, CrossfilterScope, RequestEnvelope, ResponseEnvelope, TableInfo } from "./protocol";
@@ -30,9 +31,9 @@ export function createCoreHandler(): CoreHandler {
     return entry;
   };
 
-  const maskOf = (entry: Entry, scope: CrossfilterScope | undefined): Uint8Array | null => {
+  const selectionOf = (entry: Entry, scope: CrossfilterScope | undefined): Selection | null => {
     if (!scope || !entry.crossfilter) return null;
-    return scope === "all" ? entry.crossfilter.maskAll() : entry.crossfilter.maskExcept(scope.except);
+    return scope === "all" ? entry.crossfilter.selectionAll() : entry.crossfilter.selectionExcept(scope.except);
   };
 
   const handle = (request: CoreRequest): unknown => {
@@ -60,7 +61,11 @@ export function createCoreHandler(): CoreHandler {
         return null;
       case "evaluate": {
         const entry = entryOf(request.name);
-        return evaluate(entry.table, request.query, { mask: maskOf(entry, request.crossfilter) });
+        const scope = request.crossfilter;
+        // A widget's view: its previous result comes back when neither the view nor the query changed.
+        if (scope && scope !== "all" && entry.crossfilter)
+          return entry.crossfilter.evaluate(scope.except, request.query);
+        return evaluate(entry.table, request.query, { selection: selectionOf(entry, scope) });
       }
       case "setFilters": {
         const entry = entryOf(request.name);
@@ -71,7 +76,8 @@ export function createCoreHandler(): CoreHandler {
       }
       case "suggest": {
         const entry = entryOf(request.name);
-        return suggest(entry.table, request.request, maskOf(entry, request.crossfilter));
+        const selection = selectionOf(entry, request.crossfilter);
+        return suggest(entry.table, request.request, selection ? selectionMask(selection, entry.table.numRows) : null);
       }
       default:
         throw new CoreError(
