@@ -29,7 +29,7 @@ const DRIVER_SHARE = 1 / 2;
 /** A driver's postings are merged when it matches at most this many codes. */
 const MAX_MERGED_SLOTS = 16;
 /** Selections kept per table or base selection (least recently used dropped first). */
-const CACHE_SIZE = 16;
+const CACHE_SIZE = 8;
 
 const cache = new WeakMap<object, Map<string, Selection>>();
 
