@@ -68,7 +68,7 @@ export function aggregateMetric(
     gid[k++] = g;
     rowCounts[g] = (rowCounts[g] as number) + 1;
   }
-  const grouping: SelectionGrouping = { gid, groupCount: groups.groupCount, keys: [], rowCounts };
+  const grouping: SelectionGrouping = { gid, groupCount: groups.groupCount, keys: [], rowCounts, fused: null };
   return aggregateSelection(table, { rows, count }, grouping, metric, cache).values;
 }
 
@@ -176,12 +176,19 @@ function sumOrMean(
   const counts = new Float64Array(n);
   const { values, valid } = column;
   const { rows, count } = selection;
-  const { gid } = grouping;
+  const { gid, fused } = grouping;
+  const value = (sum: number, c: number) => (c === 0 ? null : mean ? sum / c : sum);
+  if (fused && fused.column === column && !where) {
+    // Summed by the grouping loop already.
+    return {
+      values: Array.from(fused.sums, (s, g) => value(s, fused.counts[g] as number)),
+      total: value(fused.total, fused.totalCount),
+    };
+  }
   // totals[0] = sum in row order, totals[1] = count.
   const totals = new Float64Array(2);
   if (gid && !where) sumGrouped(rows, count, gid, values, valid, sums, counts, totals);
   else sumGeneral(rows, count, gid, values, valid, where, sums, counts, totals);
-  const value = (sum: number, c: number) => (c === 0 ? null : mean ? sum / c : sum);
   return {
     values: Array.from(sums, (s, g) => value(s, counts[g] as number)),
     total: value(totals[0] as number, totals[1] as number),

@@ -1,3 +1,4 @@
+import { largeUtf8, tableFromArrays, tableToIPC, utf8 } from "@uwdata/flechette";
 import { describe, expect, it } from "vitest";
 import { listFixtures, loadFixture } from "../../test-data/fixtures";
 import { DecodeError } from "./core-error";
@@ -76,5 +77,55 @@ describe("decodeTable", () => {
   it("rejects garbage with DECODE_ERROR", () => {
     expect(() => decodeTable(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))).toThrow(DecodeError);
     expect(() => decodeTable("nope" as unknown as Uint8Array)).toThrow(/DECODE_ERROR/);
+  });
+});
+
+describe("decodeTable utf8 columns (joined decode)", () => {
+  const values = ["GA1", null, "", "İstanbul", "ΟΔΟΣ", "\u{1F600}x", "a\0b", null, "\uff01", "é", "plain", "\ufeffbom"];
+  const encode = (type: ReturnType<typeof utf8 | typeof largeUtf8>, rows: (string | null)[], maxBatchRows?: number) =>
+    tableToIPC(tableFromArrays({ S: rows }, { types: { S: type }, maxBatchRows }), { format: "stream" }) as Uint8Array;
+
+  for (const maxBatchRows of [undefined, 1, 5]) {
+    it(`decodes values, nulls and non-ASCII across batches (max ${maxBatchRows ?? "all"} rows per batch)`, () => {
+      const column = decodeTable(encode(utf8(), values, maxBatchRows)).columns.get("S");
+      if (column?.kind !== "utf8") throw new Error("expected a utf8 column");
+      const joined = column.text?.();
+      if (!joined) throw new Error("expected the joined text");
+      expect(joined.ascii).toBe(false);
+      const sliced = values.map((_, i) =>
+        joined.valid && !joined.valid[i] ? null : joined.text.slice(joined.offsets[i], joined.offsets[i + 1]),
+      );
+      expect(sliced).toEqual(values);
+      // A leading BOM is data: kept (flechette's per-value decode would drop it).
+      expect(column.values).toEqual(values);
+    });
+  }
+
+  it("marks an all-ASCII column and keeps offsets of empty values", () => {
+    const column = decodeTable(encode(utf8(), ["ab", "", "c", null], 3)).columns.get("S");
+    if (column?.kind !== "utf8") throw new Error("expected a utf8 column");
+    const joined = column.text?.();
+    expect(joined?.ascii).toBe(true);
+    expect(joined?.text).toBe("abc");
+    expect(Array.from(joined?.offsets ?? [])).toEqual([0, 2, 2, 3, 3]);
+    expect(Array.from(joined?.valid ?? [])).toEqual([1, 1, 1, 0]);
+    expect(column.values).toEqual(["ab", "", "c", null]);
+  });
+
+  it("falls back to value-by-value decoding for malformed UTF-8", () => {
+    const bytes = encode(utf8(), ["x\u00e9y", "ok"]);
+    const at = bytes.findIndex((b, i) => b === 0xc3 && bytes[i + 1] === 0xa9);
+    bytes[at + 1] = 0x41; // "\xc3A": a lead byte without its continuation
+    const column = decodeTable(bytes).columns.get("S");
+    if (column?.kind !== "utf8") throw new Error("expected a utf8 column");
+    expect(column.text?.()).toBeNull();
+    expect(column.values).toEqual(["x\ufffdAy", "ok"]);
+  });
+
+  it("falls back to value-by-value decoding for large offsets", () => {
+    const column = decodeTable(encode(largeUtf8(), ["a", null, "İ"])).columns.get("S");
+    if (column?.kind !== "utf8") throw new Error("expected a utf8 column");
+    expect(column.text?.()).toBeNull();
+    expect(column.values).toEqual(["a", null, "İ"]);
   });
 });

@@ -1,13 +1,14 @@
 /** Arrow IPC stream bytes -> the columnar Table the kernels read (decoded with flechette). */
 import { TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
 import { DecodeError } from "./core-error";
-import type { Column, Table } from "./table";
+import type { Column, Table, Utf8Column, Utf8Text } from "./table";
 
 interface ArrowBatch {
   readonly length: number;
   readonly nullCount: number;
   readonly validity?: Uint8Array | null;
   readonly values?: ArrayLike<number> & ArrayBufferView;
+  readonly offsets?: unknown;
   readonly dictionary?: ArrowColumn;
   at(index: number): unknown;
   value(index: number): unknown;
@@ -85,15 +86,136 @@ function decodeColumn(column: ArrowColumn, numRows: number): Column | null {
 }
 
 /** Strings are materialized on first use: most queries never touch the identifier columns. */
-function lazyUtf8(column: ArrowColumn): Column {
+function lazyUtf8(column: ArrowColumn): Utf8Column {
+  let text: Utf8Text | null | undefined;
   let values: (string | null)[] | null = null;
+  const getText = () => {
+    if (text === undefined) text = concatUtf8(column);
+    return text;
+  };
   return {
     kind: "utf8",
     get values() {
-      values ??= Array.from(column.toArray()) as (string | null)[];
+      if (!values) {
+        const joined = getText();
+        values = joined ? valuesOf(joined, column.length) : (Array.from(column.toArray()) as (string | null)[]);
+      }
       return values;
     },
+    text: getText,
   };
+}
+
+interface Utf8Decoder {
+  decode(input: Uint8Array): string;
+}
+type DecoderConstructor = new (label: string, options?: { fatal?: boolean; ignoreBOM?: boolean }) => Utf8Decoder;
+
+let strictDecoder: Utf8Decoder | null | undefined;
+
+/** A decoder that throws on malformed UTF-8 and keeps a leading BOM (it is data); null without TextDecoder. */
+function utf8Decoder(): Utf8Decoder | null {
+  if (strictDecoder === undefined) {
+    const Decoder = (globalThis as { TextDecoder?: DecoderConstructor }).TextDecoder;
+    strictDecoder = Decoder ? new Decoder("utf-8", { fatal: true, ignoreBOM: true }) : null;
+  }
+  return strictDecoder;
+}
+
+/**
+ * The whole column as one string, one TextDecoder call per batch over its value bytes (instead of
+ * one per value). Null when the batches are not 32-bit-offset utf8, the bytes are not valid UTF-8, or
+ * a value boundary splits a character: the caller then decodes value by value.
+ */
+function concatUtf8(column: ArrowColumn): Utf8Text | null {
+  const decoder = utf8Decoder();
+  if (!decoder) return null;
+  const n = column.length;
+  const offsets = new Int32Array(n + 1);
+  const parts: string[] = [];
+  let valid: Uint8Array | null = null;
+  let row = 0;
+  let units = 0;
+  let ascii = true;
+  for (const batch of column.data) {
+    const { values: bytes, offsets: raw, length } = batch;
+    if (length === 0) continue;
+    if (!(bytes instanceof Uint8Array) || !(raw instanceof Int32Array) || raw.length < length + 1) return null;
+    const start = raw[0] ?? 0;
+    const end = raw[length] ?? 0;
+    if (start < 0 || end < start || end > bytes.length) return null;
+    const chunk = bytes.subarray(start, end);
+    let decoded: string;
+    try {
+      decoded = decoder.decode(chunk);
+    } catch {
+      return null;
+    }
+    // Valid UTF-8 decodes to fewer UTF-16 units than bytes iff it has a non-ASCII character.
+    const isAscii = decoded.length === chunk.length;
+    ascii &&= isAscii;
+    const ok = isAscii
+      ? asciiOffsets(raw, length, offsets, row, units - start)
+      : utf16Offsets(bytes, raw, length, offsets, row, units);
+    if (!ok) return null;
+    if (batch.nullCount && batch.validity && batch.validity.length > 0) {
+      valid ??= new Uint8Array(n).fill(1);
+      for (let i = 0; i < length; i++) if (!isValid(batch, i)) valid[row + i] = 0;
+    }
+    parts.push(decoded);
+    units += decoded.length;
+    row += length;
+  }
+  if (row !== n) return null;
+  offsets[n] = units;
+  return { text: parts.join(""), offsets, valid, ascii };
+}
+
+/** All bytes ASCII (as many UTF-16 units as bytes): offsets are the byte offsets, shifted. */
+function asciiOffsets(raw: Int32Array, length: number, out: Int32Array, row: number, shift: number): boolean {
+  let previous = raw[0] ?? 0;
+  for (let i = 0; i < length; i++) {
+    const offset = raw[i] ?? 0;
+    if (offset < previous) return false;
+    out[row + i] = offset + shift;
+    previous = offset;
+  }
+  return (raw[length] ?? 0) >= previous;
+}
+
+/** Valid UTF-8 with multi-byte characters: count UTF-16 units (a 4-byte character is 2) up to each offset. */
+function utf16Offsets(
+  bytes: Uint8Array,
+  raw: Int32Array,
+  length: number,
+  out: Int32Array,
+  row: number,
+  units: number,
+): boolean {
+  const end = raw[length] ?? 0;
+  let p = raw[0] ?? 0;
+  let u = units;
+  for (let i = 0; i <= length; i++) {
+    const offset = raw[i] ?? 0;
+    if (offset < p) return false;
+    for (; p < offset; p++) {
+      const b = bytes[p] ?? 0;
+      if ((b & 0xc0) !== 0x80) u += b >= 0xf0 ? 2 : 1;
+    }
+    // A value must not start inside a character (then decoding it alone would differ).
+    if (offset < end && ((bytes[offset] ?? 0) & 0xc0) === 0x80) return false;
+    if (i < length) out[row + i] = u;
+  }
+  return true;
+}
+
+/** The `values` array of a joined column: substrings, null where the row is null. */
+function valuesOf({ text, offsets, valid }: Utf8Text, n: number): (string | null)[] {
+  const values: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    values[i] = valid && !valid[i] ? null : text.slice(offsets[i] ?? 0, offsets[i + 1] ?? 0);
+  }
+  return values;
 }
 
 function isValid(batch: ArrowBatch, i: number): boolean {

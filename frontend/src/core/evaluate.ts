@@ -4,7 +4,7 @@ import { groupSelection } from "./group-by";
 import type { QueryResult, ResultRow } from "./query";
 import { type Selection, selectRows } from "./selection";
 import { sortRows } from "./sort-rows";
-import { requireColumn, type Table } from "./table";
+import { type NumericColumn, requireColumn, type Table } from "./table";
 import { type ValidQuery, validateQuery } from "./validate-query";
 
 export interface EvaluateOptions {
@@ -35,9 +35,20 @@ export function referencedFields(query: ValidQuery): Set<string> {
   return fields;
 }
 
+/** The column of the query's first plain sum or mean (no `where`), summed in the grouping loop. */
+export function fusableSum(table: Table, query: ValidQuery): NumericColumn | null {
+  for (const m of query.metrics) {
+    if ((m.agg === "sum" || m.agg === "mean") && m.field && !m.where?.length) {
+      const column = requireColumn(table, m.field);
+      return column.kind === "dictionary" || column.kind === "utf8" ? null : column;
+    }
+  }
+  return null;
+}
+
 function _evaluate(table: Table, query: ValidQuery, base: Uint8Array | Selection | null): QueryResult {
   const selection = selectRows(table, query.filters, base);
-  const grouping = groupSelection(table, query.groupBy, selection);
+  const grouping = groupSelection(table, query.groupBy, selection, { sum: fusableSum(table, query) });
   const cache: WhereCache = new Map();
   const results = query.metrics.map((m) => aggregateSelection(table, selection, grouping, m, cache));
   const rows: ResultRow[] = [];

@@ -1,6 +1,7 @@
 /** Filters -> a row mask (Uint8Array, 1 = row kept), with the contract's null semantics. */
 import { QueryError } from "./core-error";
 import type { Filter } from "./query";
+import { type MatchMode, matchingRows } from "./string-index";
 import { type Column, type DictionaryColumn, isStringColumn, requireColumn, type Table } from "./table";
 
 /** A filter as a test on non-null values plus the fixed answer for nulls. */
@@ -13,6 +14,8 @@ export interface Predicate {
   equals?: number;
   /** eq / in: usually keeps few rows, so a row index of the column is worth using. */
   selective?: boolean;
+  /** contains / prefix: the lower-cased text, for the column's string index. */
+  search?: { needle: string; mode: MatchMode };
 }
 
 // Lower-cased copies of utf8 columns, made once per column for contains/prefix (type-ahead).
@@ -52,6 +55,10 @@ export function applyPredicate(column: Column, predicate: Predicate, out: Uint8A
     const { codes } = column;
     const n = out.length;
     for (let i = 0; i < n; i++) out[i] = (out[i] as number) & (lookup[(codes[i] as number) + 1] as number);
+  } else if (column.kind === "utf8" && predicate.search) {
+    // contains / prefix on identifiers: the column's string index (trigram signatures) finds the rows.
+    const hit = matchingRows(column, predicate.search.needle, predicate.search.mode);
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) & (hit[i] as number);
   } else if (column.kind === "utf8") {
     const values = lowerCase ? lowerCased(column.values) : column.values;
     for (let i = 0; i < out.length; i++) {
@@ -136,7 +143,7 @@ export function predicateFor(filter: Filter, column: Column): Predicate {
         filter.op === "contains"
           ? (v: string | number) => String(v).includes(needle)
           : (v: string | number) => String(v).startsWith(needle);
-      return { test, nullMatch: false, lowerCase: true };
+      return { test, nullMatch: false, lowerCase: true, search: { needle, mode: filter.op } };
     }
     case "between": {
       if (isString || column.kind === "bool") throw new QueryError(`between on ${filter.field}: not a numeric column`);

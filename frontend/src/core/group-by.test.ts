@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { bucketIndex, groupBy } from "./group-by";
+import { seededRandom } from "../../test-support/seeded-random";
+import { randomWipTable } from "../../test-support/wip-table";
+import { bucketIndex, groupBy, groupSelection } from "./group-by";
 import { makeTable } from "./make-table";
+import { selectRows } from "./selection";
+import type { NumericColumn } from "./table";
 
 describe("bucketIndex", () => {
   it("counts the edges <= value: a value on an edge goes to the upper bucket", () => {
@@ -49,5 +53,37 @@ describe("groupBy", () => {
 
   it("rejects a bucket over a string column", () => {
     expect(() => groupBy(table, [{ name: "A", field: "A", edges: [1] }], all)).toThrow(/INVALID_QUERY/);
+  });
+});
+
+describe("groupSelection with a fused sum", () => {
+  it("sums in the grouping loop exactly what the separate metric pass computes (seeded)", () => {
+    const random = seededRandom(5);
+    for (let round = 0; round < 20; round++) {
+      const table = randomWipTable(random, 1 + random.int(300));
+      const column = table.columns.get(random.pick(["QTY", "HOLD_HOURS", "AGEBYDAYS"])) as NumericColumn;
+      const specs = random
+        .pick([["WIP_STATUS"], ["WORKCENTER_GROUP", "PACKAGE_LEF"], ["IS_DUMMY", "HOLD_TYPE"]])
+        .map((f) => ({ name: f, field: f, edges: null }));
+      const selection = selectRows(table, random.chance(0.5) ? [] : [{ field: "QTY", op: "between", min: 3 }]);
+      const fused = groupSelection(table, specs, selection, { sum: column });
+      const plain = groupSelection(table, specs, selection);
+      expect(fused.keys).toEqual(plain.keys);
+      expect(Array.from(fused.rowCounts)).toEqual(Array.from(plain.rowCounts));
+      const sums = new Float64Array(plain.groupCount);
+      const counts = new Float64Array(plain.groupCount);
+      let total = 0;
+      for (let j = 0; j < selection.count; j++) {
+        const row = selection.rows ? (selection.rows[j] as number) : j;
+        const g = plain.gid?.[j] ?? 0;
+        if (!column.valid[row]) continue;
+        sums[g] = (sums[g] as number) + (column.values[row] as number);
+        counts[g] = (counts[g] as number) + 1;
+        total += column.values[row] as number;
+      }
+      expect(Array.from(fused.fused?.sums ?? [])).toEqual(Array.from(sums));
+      expect(Array.from(fused.fused?.counts ?? [])).toEqual(Array.from(counts));
+      expect(fused.fused?.total).toBe(total);
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { valueCodesOf } from "./column-index";
 import { QueryError } from "./core-error";
 import { maskToSelection, type Selection } from "./selection";
-import { type Column, requireColumn, type Scalar, type Table } from "./table";
+import { type Column, type NumericColumn, requireColumn, type Scalar, type Table } from "./table";
 import type { GroupSpec } from "./validate-query";
 
 /** Groups of a selection: gid[k] is the group of the selection's k-th row. */
@@ -14,6 +14,23 @@ export interface SelectionGrouping {
   keys: Scalar[][];
   /** Selected rows per group. */
   rowCounts: Float64Array;
+  /** Sums of a numeric column kept in the grouping loop (see GroupOptions.sum), else null. */
+  fused: FusedSum | null;
+}
+
+/** Per-group sum and count of a column's non-null values, and both over all selected rows. */
+export interface FusedSum {
+  column: NumericColumn;
+  sums: Float64Array;
+  counts: Float64Array;
+  /** Sum over the selected rows in row order, and the count of non-null values. */
+  total: number;
+  totalCount: number;
+}
+
+export interface GroupOptions {
+  /** A numeric column to sum in the same loop (a query's plain sum/mean metric). */
+  sum?: NumericColumn | null;
 }
 
 /** Per-row codes of one key (read at `codes[row] + shift`, 0 meaning null) and each code's value. */
@@ -25,30 +42,52 @@ interface KeyCodes {
 }
 
 /** Group the selected rows, ids in order of first appearance. No keys: one group, even if empty. */
-export function groupSelection(table: Table, specs: readonly GroupSpec[], selection: Selection): SelectionGrouping {
+export function groupSelection(
+  table: Table,
+  specs: readonly GroupSpec[],
+  selection: Selection,
+  options: GroupOptions = {},
+): SelectionGrouping {
   const keyCodes = specs.map((s) => {
     const column = requireColumn(table, s.field);
     return s.edges ? bucketCodes(column, s.edges, s.field) : valueCodes(column);
   });
   if (keyCodes.length === 0) {
-    return { gid: null, groupCount: 1, keys: [], rowCounts: Float64Array.of(selection.count) };
+    return { gid: null, groupCount: 1, keys: [], rowCounts: Float64Array.of(selection.count), fused: null };
   }
   const cards = keyCodes.map((k) => k.card);
   const combinations = cards.reduce((p, c) => p * c, 1);
   const gid = new Int32Array(selection.count);
   let firstRows: number[];
   let rowCounts: Float64Array;
+  let fused: FusedSum | null = null;
   if (combinations <= DENSE_LIMIT) {
     // Row counts per group are kept in the grouping loop (at most min(combinations, rows) groups).
-    const counts = new Int32Array(Math.min(combinations, selection.count));
-    firstRows = assignDense(keyCodes, combinations, selection, gid, counts);
+    const size = Math.min(combinations, selection.count);
+    const counts = new Int32Array(size);
+    if (options.sum && keyCodes.length <= 2) {
+      const sums = new Float64Array(size);
+      const sumCounts = new Float64Array(size);
+      const totals = new Float64Array(2);
+      firstRows = assignDenseSum(keyCodes, combinations, selection, gid, counts, options.sum, sums, sumCounts, totals);
+      const groups = firstRows.length;
+      fused = {
+        column: options.sum,
+        sums: sums.slice(0, groups),
+        counts: sumCounts.slice(0, groups),
+        total: totals[0] as number,
+        totalCount: totals[1] as number,
+      };
+    } else {
+      firstRows = assignDense(keyCodes, combinations, selection, gid, counts);
+    }
     rowCounts = Float64Array.from(counts.subarray(0, firstRows.length));
   } else {
     firstRows = assignSparse(keyCodes, selection, gid, combinations <= Number.MAX_SAFE_INTEGER);
     rowCounts = countPerGroup(gid, firstRows.length);
   }
   const keys = keyCodes.map((k) => firstRows.map((row) => k.value((k.codes[row] as number) + k.shift)));
-  return { gid, groupCount: firstRows.length, keys, rowCounts };
+  return { gid, groupCount: firstRows.length, keys, rowCounts, fused };
 }
 
 function countPerGroup(gid: Int32Array, groupCount: number): Float64Array {
@@ -155,6 +194,72 @@ function assignDense(
     denseLoop2(k0.codes, k0.codes, 0, k0.shift, selection, slot, gid, counts, firstRows);
   }
   return firstRows;
+}
+
+/** assignDense for one or two keys that also sums a numeric column per group (row order). */
+function assignDenseSum(
+  keyCodes: readonly KeyCodes[],
+  combinations: number,
+  selection: Selection,
+  gid: Int32Array,
+  counts: Int32Array,
+  column: NumericColumn,
+  sums: Float64Array,
+  sumCounts: Float64Array,
+  totals: Float64Array,
+): number[] {
+  const slot = new Int32Array(combinations).fill(-1);
+  const firstRows: number[] = [];
+  const k0 = keyCodes[0] as KeyCodes;
+  const k1 = keyCodes[1];
+  const c1 = k1 ? k1.codes : k0.codes;
+  const m1 = k1 ? k0.card : 0;
+  const base = (k1 ? k1.shift * k0.card : 0) + k0.shift;
+  const { rows, count } = selection;
+  denseLoop2Sum(k0.codes, c1, m1, base, rows, count, slot, gid, counts, firstRows, column, sums, sumCounts, totals);
+  return firstRows;
+}
+
+function denseLoop2Sum(
+  c0: Int32Array,
+  c1: Int32Array,
+  m1: number,
+  base: number,
+  rows: Int32Array | null,
+  count: number,
+  slot: Int32Array,
+  gid: Int32Array,
+  counts: Int32Array,
+  firstRows: number[],
+  column: NumericColumn,
+  sums: Float64Array,
+  sumCounts: Float64Array,
+  totals: Float64Array,
+): void {
+  const values = column.values;
+  const valid = column.valid;
+  let total = 0;
+  let totalCount = 0;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    const composite = base + (c0[i] as number) + m1 * (c1[i] as number);
+    let group = slot[composite] as number;
+    if (group < 0) {
+      group = firstRows.push(i) - 1;
+      slot[composite] = group;
+    }
+    gid[j] = group;
+    counts[group] = (counts[group] as number) + 1;
+    if (valid[i]) {
+      const v = values[i] as number;
+      sums[group] = (sums[group] as number) + v;
+      sumCounts[group] = (sumCounts[group] as number) + 1;
+      total += v;
+      totalCount++;
+    }
+  }
+  totals[0] = total;
+  totals[1] = totalCount;
 }
 
 function denseLoop2(

@@ -15,6 +15,22 @@ export interface DictionaryColumn {
 export interface Utf8Column {
   readonly kind: "utf8";
   readonly values: readonly (string | null)[];
+  /**
+   * Optional: every row's value in one string (made once, cached; null when the column cannot give it),
+   * so that indexes can skip materializing `values`. decodeTable provides it.
+   */
+  readonly text?: () => Utf8Text | null;
+}
+
+/** The values of a utf8 column concatenated: row i is `text.slice(offsets[i], offsets[i + 1])`. */
+export interface Utf8Text {
+  readonly text: string;
+  /** UTF-16 offsets into `text`, numRows + 1 of them, non-decreasing. */
+  readonly offsets: Int32Array;
+  /** 1 where the row is not null; null when no row is null (null rows' slices are to be ignored). */
+  readonly valid: Uint8Array | null;
+  /** Known to be all ASCII (true) or not (false); absent when not known. */
+  readonly ascii?: boolean;
 }
 
 /** int and float columns as numbers, timestamps as epoch ms, bools as 0/1. */
