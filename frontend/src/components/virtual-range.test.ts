@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addValue, chipsOf, removeChip, setContains, widgetsOf } from "./filter-model";
-import { visibleRange } from "./virtual-range";
+import { sameRange, visibleRange } from "./virtual-range";
 
 describe("visibleRange", () => {
   it("renders only the rows in view plus overscan", () => {
@@ -13,6 +13,12 @@ describe("visibleRange", () => {
   it("clamps at the end and handles empty lists", () => {
     expect(visibleRange(1e9, 340, 34, 10, 5)).toEqual({ start: 9, end: 10 });
     expect(visibleRange(0, 340, 34, 0)).toEqual({ start: 0, end: 0 });
+  });
+
+  it("is the same range while scrolling within a row", () => {
+    const a = visibleRange(34 * 100, 340, 34, 100_000, 3);
+    expect(sameRange(a, visibleRange(34 * 100 + 33, 340, 34, 100_000, 3))).toBe(true);
+    expect(sameRange(a, visibleRange(34 * 101, 340, 34, 100_000, 3))).toBe(false);
   });
 });
 

@@ -19,3 +19,8 @@ export function visibleRange(
   const end = Math.min(count, first + visible + overscan);
   return { start, end: Math.max(start, end) };
 }
+
+/** Whether two ranges render the same rows. */
+export function sameRange(a: VisibleRange, b: VisibleRange): boolean {
+  return a.start === b.start && a.end === b.end;
+}
