@@ -12,12 +12,10 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -28,21 +26,15 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from bench_env import CHROMIUM, machine, wait_for_idle
+from bench_env import CHROMIUM_ARGS as BASE_CHROMIUM_ARGS
 from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
 WORK = ROOT / ".work"
 DIST = ROOT / "browser" / "dist"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--js-flags=--expose-gc",
-]
+CHROMIUM_ARGS = [*BASE_CHROMIUM_ARGS, "--js-flags=--expose-gc"]
 ENGINES = ("core", "arquero", "duckdb")
 
 
@@ -154,14 +146,6 @@ def in_fresh_page(
     return result
 
 
-def wait_for_idle(seconds: float) -> list[float]:
-    """Wait (up to `seconds`) for the 1-minute load average to fall below 1; the load then."""
-    deadline = time.monotonic() + seconds
-    while os.getloadavg()[0] >= 1 and time.monotonic() < deadline:
-        time.sleep(5)
-    return [round(x, 2) for x in os.getloadavg()]
-
-
 def bench_size(browser: Browser, base: str, lots: int, args: argparse.Namespace) -> dict[str, Any]:
     path = wip_payload(lots)
     params = workload(path)
@@ -205,30 +189,6 @@ def core_version() -> dict[str, Any]:
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
         "core_dirty": bool(git("status", "--porcelain", "frontend/src/core")),
-    }
-
-
-def machine() -> dict[str, Any]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    busy = subprocess.run(
-        ["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.splitlines()[:6]
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "platform": platform.platform(),
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
-        "busiest_processes_before": [b.strip() for b in busy],
     }
 
 

@@ -23,9 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from bench_env import CHROMIUM, CHROMIUM_ARGS, machine, wait_for_idle
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent
@@ -47,14 +46,6 @@ sys.path.insert(0, str(REPO / "backend" / "tests"))
 
 from server_process import GunicornServer  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1600, "height": 1000}
 FRAME_MS = 1000 / 60
 
@@ -200,38 +191,6 @@ def open_table(page: Page, url: str, group: str, timeout_s: float) -> dict[str, 
     )
     info["page_load_s"] = loaded_s
     return info
-
-
-def wait_for_idle(seconds: float) -> list[float]:
-    """Wait (up to `seconds`) for the 1-minute load average to fall below 1; the load then."""
-    deadline = time.monotonic() + seconds
-    while os.getloadavg()[0] >= 1 and time.monotonic() < deadline:
-        time.sleep(5)
-    return [round(x, 2) for x in os.getloadavg()]
-
-
-def machine() -> dict[str, Any]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    busy = subprocess.run(
-        ["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.splitlines()[:6]
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "platform": platform.platform(),
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
-        "busiest_processes_before": [b.strip() for b in busy],
-    }
 
 
 def build_id() -> dict[str, Any]:
