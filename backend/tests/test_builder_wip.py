@@ -146,3 +146,19 @@ def test_empty_source_builds_an_empty_table() -> None:
     built = build_wip(lot_table([]), mapping_table([]), RULES, NOW)
     assert built.table.num_rows == 0
     assert built.snapshot_time == NOW.astimezone(built.snapshot_time.tzinfo)
+
+
+def test_dictionaries_are_in_code_point_order_and_keep_every_value() -> None:
+    lots = [
+        {"LOTID": "L1", "PACKAGE_LEF": "sot-23"},
+        {"LOTID": "L2", "PACKAGE_LEF": "SOT-23"},
+        {"LOTID": "L3", "PACKAGE_LEF": None},
+        {"LOTID": "L4", "PACKAGE_LEF": "\u00c5BC"},
+        {"LOTID": "L5", "PACKAGE_LEF": "QFN"},
+        {"LOTID": "L6", "PACKAGE_LEF": "sot-23"},
+    ]
+    table = build_wip(lot_table(lots), mapping_table(), RULES, NOW).table
+    column = table.column("PACKAGE_LEF").chunk(0)
+    dictionary = column.dictionary.to_pylist()
+    assert dictionary == sorted({"sot-23", "SOT-23", "\u00c5BC", "QFN"})
+    assert column.to_pylist() == [lot["PACKAGE_LEF"] for lot in lots]

@@ -152,6 +152,20 @@ def replacement_dictionary(deltas: bool) -> None:
     write("delta-dictionary" if deltas else "replacement-dictionary", schema, batches, deltas)
 
 
+def ascending_then_replaced() -> None:
+    """A first dictionary in ascending order (taken as is), then a replacement sharing values."""
+    schema = pa.schema([("STATUS", DICT), ("N", pa.int32())])
+    parts = [
+        (["RUN", "HOLD", None, "QUEUE"], ["HOLD", "QUEUE", "RUN"]),
+        (["待料", "RUN", "HOLD", "RUN"], ["RUN", "待料", "HOLD"]),
+    ]
+    batches = [
+        pa.record_batch([dict_array(v, d), pa.array(range(len(v)), pa.int32())], schema=schema)
+        for v, d in parts
+    ]
+    write("ascending-then-replaced", schema, batches, False)
+
+
 def empty() -> None:
     """A schema and no record batch at all."""
     schema = pa.schema([("CAT", DICT), ("QTY", pa.int32()), ("TIME", TS)], metadata=METADATA)
@@ -214,6 +228,7 @@ def main() -> None:
     multi_batch()
     replacement_dictionary(deltas=False)
     replacement_dictionary(deltas=True)
+    ascending_then_replaced()
     empty()
     wip_sample()
 

@@ -24,6 +24,18 @@ def conform(dataset: str, cols: dict[str, pa.ChunkedArray], num_rows: int, tz: s
     return table.combine_chunks()
 
 
+def _sorted_dictionary(encoded: pa.DictionaryArray) -> pa.DictionaryArray:
+    """The same values with the dictionary in code-point order (UTF-8 byte order).
+
+    The order then depends on the values only, not on the rows' order, and a browser can take a
+    strictly ascending dictionary as it is (distinct by construction) without hashing every entry.
+    """
+    order = pc.sort_indices(encoded.dictionary)
+    position = pc.sort_indices(order)  # the inverse permutation: old code -> new code
+    indices = pc.take(position, encoded.indices).cast(pa.int32())
+    return pa.DictionaryArray.from_arrays(indices, encoded.dictionary.take(order))
+
+
 def _cast(col: pa.ChunkedArray, typ: pa.DataType) -> pa.ChunkedArray:
     if pa.types.is_dictionary(typ):
         # one dictionary per column for the whole stream: encode the combined column once
@@ -31,5 +43,5 @@ def _cast(col: pa.ChunkedArray, typ: pa.DataType) -> pa.ChunkedArray:
         if pa.types.is_dictionary(combined.type):
             combined = combined.dictionary_decode()
         encoded = pc.dictionary_encode(combined.cast(pa.string()))
-        return pa.chunked_array([encoded.cast(typ)], type=typ)
+        return pa.chunked_array([_sorted_dictionary(encoded).cast(typ)], type=typ)
     return col.cast(typ)

@@ -43,6 +43,13 @@ describe("decodeTable", () => {
     expect(Array.from(column.codes)).toEqual([0, 1, 0, 2, -1, 1, 3, 0]);
   });
 
+  it("takes an ascending first dictionary as it is and still unifies a later replacement", () => {
+    const column = decodeTable(loadFixture("ascending-then-replaced")).columns.get("STATUS");
+    if (column?.kind !== "dictionary") throw new Error("expected a dictionary column");
+    expect(column.dictionary).toEqual(["HOLD", "QUEUE", "RUN", "待料"]);
+    expect(Array.from(column.codes)).toEqual([2, 0, -1, 1, 3, 2, 0, 2]);
+  });
+
   it("appends delta dictionaries", () => {
     const column = decodeTable(loadFixture("delta-dictionary")).columns.get("STATUS");
     if (column?.kind !== "dictionary") throw new Error("expected a dictionary column");

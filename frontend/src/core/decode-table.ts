@@ -227,7 +227,7 @@ function isValid(batch: ArrowBatch, i: number): boolean {
 function decodeDictionary(column: ArrowColumn, numRows: number): Column | null {
   const codes = new Int32Array(numRows);
   const dictionary: string[] = [];
-  const unified = new Map<string, number>();
+  const unified: Unified = { out: dictionary, codes: null };
   const remaps = new Map<ArrowColumn, Int32Array>();
   let row = 0;
   for (const batch of column.data) {
@@ -235,23 +235,138 @@ function decodeDictionary(column: ArrowColumn, numRows: number): Column | null {
     if (!source || !batch.values) return null;
     let remap = remaps.get(source);
     if (!remap) {
-      const fresh = unifyDictionary(source.cache(), unified, dictionary);
+      const fresh = unifyDictionary(source.cache(), unified);
       if (!fresh) return null;
       remaps.set(source, fresh);
       remap = fresh;
     }
-    const raw = batch.values;
-    const allValid = !batch.nullCount || !batch.validity || batch.validity.length === 0;
-    for (let i = 0; i < batch.length; i++, row++) {
-      codes[row] = allValid || isValid(batch, i) ? (remap[raw[i] ?? -1] ?? -1) : -1;
-    }
+    const raw = batch.values as Int32Array;
+    const validity = hasNulls(batch) ? (batch.validity as Uint8Array) : null;
+    remapCodes(raw, batch.length, remap, validity, codes, row);
+    row += batch.length;
   }
   return { kind: "dictionary", codes, dictionary };
 }
 
+/** Hot loops in functions of their own (see core/selection.ts): codes through the remap, nulls -1. */
+function remapCodes(
+  raw: ArrayLike<number>,
+  length: number,
+  remap: Int32Array,
+  validity: Uint8Array | null,
+  codes: Int32Array,
+  start: number,
+): void {
+  if (isIdentity(remap) && raw instanceof Int32Array && inRange(raw, length, remap.length)) {
+    // Codes as they are (an ascending first dictionary): a copy, then -1 under the nulls.
+    codes.set(raw.length === length ? raw : raw.subarray(0, length), start);
+    if (validity) {
+      for (let i = 0; i < length; i++) if (!(((validity[i >> 3] as number) >> (i & 7)) & 1)) codes[start + i] = -1;
+    }
+  } else if (validity) {
+    for (let i = 0; i < length; i++) {
+      codes[start + i] = ((validity[i >> 3] as number) >> (i & 7)) & 1 ? (remap[raw[i] as number] ?? -1) : -1;
+    }
+  } else {
+    for (let i = 0; i < length; i++) codes[start + i] = remap[raw[i] as number] ?? -1;
+  }
+}
+
+const identities = new WeakSet<Int32Array>();
+
+/** Every index of the batch points into the dictionary (a malformed stream takes the checked path). */
+function inRange(raw: Int32Array, length: number, size: number): boolean {
+  let bad = 0;
+  for (let i = 0; i < length; i++) bad |= (raw[i] as number) >>> 0 >= size ? 1 : 0;
+  return bad === 0;
+}
+
+/** Is the remap k -> k (made so by unifyDictionary)? */
+function isIdentity(remap: Int32Array): boolean {
+  return identities.has(remap);
+}
+
+function hasNulls(batch: ArrowBatch): boolean {
+  return Boolean(batch.nullCount && batch.validity && batch.validity.length > 0);
+}
+
+/** Copy a batch's plain numbers; `valid` from the validity bitmap, 0 in `values` under nulls. */
+function copyNumbers(
+  source: ArrayLike<number> & ArrayBufferView,
+  length: number,
+  validity: Uint8Array | null,
+  values: Float64Array,
+  valid: Uint8Array,
+  start: number,
+): void {
+  const typed = source as unknown as Int32Array;
+  values.set(typed.length === length ? typed : typed.subarray(0, length), start);
+  if (!validity) {
+    valid.fill(1, start, start + length);
+    return;
+  }
+  for (let i = 0; i < length; i++) {
+    const bit = ((validity[i >> 3] as number) >> (i & 7)) & 1;
+    valid[start + i] = bit;
+    if (!bit) values[start + i] = 0;
+  }
+}
+
+/** Bit-packed booleans as 0/1. */
+function copyBits(
+  bits: Uint8Array,
+  length: number,
+  validity: Uint8Array | null,
+  values: Float64Array,
+  valid: Uint8Array,
+  start: number,
+): void {
+  for (let i = 0; i < length; i++) {
+    const ok = validity ? ((validity[i >> 3] as number) >> (i & 7)) & 1 : 1;
+    valid[start + i] = ok;
+    values[start + i] = ok ? ((bits[i >> 3] as number) >> (i & 7)) & 1 : 0;
+  }
+}
+
+/** int64 epoch ms as two int32 halves: exact below 2^53, no BigInt per row. */
+function copyMilliseconds(
+  source: ArrayBufferView,
+  length: number,
+  validity: Uint8Array | null,
+  values: Float64Array,
+  valid: Uint8Array,
+  start: number,
+): void {
+  const words = new Int32Array(source.buffer, source.byteOffset, source.byteLength / 4);
+  for (let i = 0; i < length; i++) {
+    const ok = validity ? ((validity[i >> 3] as number) >> (i & 7)) & 1 : 1;
+    valid[start + i] = ok;
+    values[start + i] = ok ? (words[2 * i + 1] as number) * 4294967296 + ((words[2 * i] as number) >>> 0) : 0;
+  }
+}
+
+/** A column's dictionary unified over its batches: the distinct strings and, once needed, their codes. */
+interface Unified {
+  out: string[];
+  codes: Map<string, number> | null;
+}
+
 /** Map one batch dictionary onto the column's unified dictionary; null for non-string values. */
-function unifyDictionary(values: readonly unknown[], unified: Map<string, number>, out: string[]) {
+function unifyDictionary(values: readonly unknown[], unified: Unified) {
   const remap = new Int32Array(values.length);
+  const { out } = unified;
+  // The first dictionary of a column, when its strings strictly ascend (the server sends rows sorted
+  // by key, so e.g. WORKORDER's dictionary of first appearances does): distinct, codes as they are.
+  if (out.length === 0 && strictlyAscending(values)) {
+    for (let k = 0; k < values.length; k++) {
+      out.push(values[k] as string);
+      remap[k] = k;
+    }
+    identities.add(remap);
+    return remap;
+  }
+  if (!unified.codes) unified.codes = new Map(out.map((value, code) => [value, code]));
+  const codes = unified.codes;
   for (let k = 0; k < values.length; k++) {
     const value = values[k];
     if (value === null || value === undefined) {
@@ -259,15 +374,26 @@ function unifyDictionary(values: readonly unknown[], unified: Map<string, number
       continue;
     }
     if (typeof value !== "string") return null;
-    let code = unified.get(value);
+    let code = codes.get(value);
     if (code === undefined) {
       code = out.length;
-      unified.set(value, code);
+      codes.set(value, code);
       out.push(value);
     }
     remap[k] = code;
   }
   return remap;
+}
+
+/** All strings, each greater than the one before (UTF-16 order: any strict order proves them distinct). */
+function strictlyAscending(values: readonly unknown[]): boolean {
+  let previous: string | null = null;
+  for (let k = 0; k < values.length; k++) {
+    const value = values[k];
+    if (typeof value !== "string" || (previous !== null && !(previous < value))) return false;
+    previous = value;
+  }
+  return true;
 }
 
 type ReadValue = (batch: ArrowBatch, i: number) => number;
@@ -280,17 +406,27 @@ function decodeNumeric(
 ) {
   const values = new Float64Array(numRows);
   const valid = new Uint8Array(numRows);
+  const milliseconds = kind === "timestamp" && column.type.unit === TimeUnit.MILLISECOND;
   let row = 0;
   for (const batch of column.data) {
-    const direct = kind === "int" || kind === "float" ? typedNumbers(batch.values) : undefined;
-    const reader = readerFor(batch);
-    const allValid = !batch.nullCount || !batch.validity || batch.validity.length === 0;
-    for (let i = 0; i < batch.length; i++, row++) {
-      if (allValid || isValid(batch, i)) {
-        valid[row] = 1;
-        values[row] = direct ? (direct[i] ?? 0) : reader(batch, i);
+    const validity = hasNulls(batch) ? (batch.validity as Uint8Array) : null;
+    const source = batch.values;
+    const direct = kind === "int" || kind === "float" ? typedNumbers(source) : undefined;
+    if (direct && source) copyNumbers(source, batch.length, validity, values, valid, row);
+    else if (kind === "bool" && source instanceof Uint8Array)
+      copyBits(source, batch.length, validity, values, valid, row);
+    else if (milliseconds && source instanceof BigInt64Array)
+      copyMilliseconds(source, batch.length, validity, values, valid, row);
+    else {
+      const reader = readerFor(batch);
+      for (let i = 0; i < batch.length; i++) {
+        if (!validity || isValid(batch, i)) {
+          valid[row + i] = 1;
+          values[row + i] = reader(batch, i);
+        }
       }
     }
+    row += batch.length;
   }
   return { kind, values, valid };
 }
