@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -232,3 +234,24 @@ def test_pages_and_ui_config(client: FlaskClient) -> None:
     ui = client.get("/api/v1/ui-config").get_json()
     assert ui["refresh_s"] == {"wip": 600, "resource": 300}
     assert ui["plant_tz"] == "Asia/Taipei"
+
+
+def test_a_worker_without_a_snapshot_waits_for_its_next_refresh(demo_db: Path) -> None:
+    settings = load_settings(
+        {"MES_ENV": "test", "MES_DEMO_DB": str(demo_db), "MES_DEMO_SIMULATE": "false"},
+        env_file=None,
+    )
+    services = build_services(settings)
+    try:
+        # A follower whose first cycle found no shared snapshot (the leader had not published yet).
+        services.refreshers["wip"].attempts = 1
+        app = create_app(settings, services, start_background=False)
+        later = threading.Timer(0.3, services.refreshers["wip"].refresh_once)
+        later.start()
+        started = time.monotonic()
+        response = app.test_client().get("/api/v1/datasets/wip")
+        assert response.status_code == 200
+        assert 0.25 <= time.monotonic() - started < 5
+        later.join()
+    finally:
+        services.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from datetime import UTC, datetime
 
@@ -52,13 +53,27 @@ def _degraded(services: Services, name: str) -> str:
     return ""
 
 
+def _wait_for_snapshot(services: Services, name: str) -> Snapshot | None:
+    """A worker without a snapshot yet (cold, or a follower whose shared store went away) waits
+    for its own refresh cycles, up to COLD_START_WAIT_S, instead of answering 503 beside warm
+    siblings; a failed refresh (the source is down) ends the wait at once."""
+    refresher = services.refreshers[name]
+    deadline = time.monotonic() + COLD_START_WAIT_S
+    while True:
+        seen = refresher.attempts
+        snap = services.store.current(name)
+        if snap is not None or refresher.state.last_result == "failed":
+            return snap
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not refresher.wait_attempt_after(seen, remaining):
+            return services.store.current(name)
+
+
 def _snapshot(services: Services, name: str) -> Snapshot:
     if name not in CACHED_DATASETS:
         known = ", ".join(CACHED_DATASETS)
         raise ApiError("UNKNOWN_DATASET", f"unknown dataset {name!r}; known: {known}")
-    snap = services.store.current(name)
-    if snap is None and services.refreshers[name].wait_first_attempt(COLD_START_WAIT_S):
-        snap = services.store.current(name)
+    snap = services.store.current(name) or _wait_for_snapshot(services, name)
     if snap is None:
         interval = services.refreshers[name].interval_s
         raise ApiError(

@@ -56,18 +56,22 @@ class Refresher:
     _watermarks: dict[str, object] = field(default_factory=dict)
     _master: pa.Table | None = None
     _published: str | None = None
-    attempted: threading.Event = field(default_factory=threading.Event)
+    attempts: int = 0
+    _attempt_ended: threading.Condition = field(default_factory=threading.Condition)
 
     def refresh_once(self) -> str:
         """One refresh cycle; returns built, unchanged, follower or failed."""
         try:
             return self._refresh_once()
         finally:
-            self.attempted.set()
+            with self._attempt_ended:
+                self.attempts += 1
+                self._attempt_ended.notify_all()
 
-    def wait_first_attempt(self, timeout_s: float) -> bool:
-        """Block until the first refresh cycle ended (a cold worker's first requests wait)."""
-        return self.attempted.wait(timeout_s)
+    def wait_attempt_after(self, seen: int, timeout_s: float) -> bool:
+        """Block until a refresh cycle after the `seen`-th one has ended (False on timeout)."""
+        with self._attempt_ended:
+            return self._attempt_ended.wait_for(lambda: self.attempts > seen, timeout_s)
 
     def _refresh_once(self) -> str:
         now = self.clock()
