@@ -1,16 +1,21 @@
 /**
  * Parity harness: window.mesCore.evaluate(ipc, query) runs the pages' core modules (in the core
- * worker) on the given Arrow bytes. The last bytes stay decoded, so repeated queries on the same
+ * worker) on the given Arrow bytes; `pareto(values)` and `topN(rows, options)` are the core's
+ * functions over result rows (as the pages call them). The last bytes stay decoded, so repeated queries on the same
  * bytes skip the decode. Rejections are CoreErrors with `code` (INVALID_QUERY for bad queries)
  * and a message starting with the code.
  */
 import { startCoreWorker } from "../src/browser/start-core-worker";
 import { CoreError } from "../src/core/core-error";
-import type { QueryResult } from "../src/core/query";
+import { pareto } from "../src/core/pareto";
+import type { QueryResult, ResultRow } from "../src/core/query";
+import { type TopNOptions, type TopNResult, topN } from "../src/core/top-n";
 import { CORE_VERSION } from "../src/core/version";
 
 export interface MesCore {
   evaluate(ipc: Uint8Array | ArrayBuffer | number[], query: object): Promise<QueryResult>;
+  pareto(values: (number | null)[]): (number | null)[];
+  topN(rows: ResultRow[], options: TopNOptions): TopNResult;
   version: string;
 }
 
@@ -55,6 +60,6 @@ async function evaluate(ipc: Uint8Array | ArrayBuffer | number[], query: object)
   return result.value;
 }
 
-window.mesCore = { evaluate, version: CORE_VERSION };
+window.mesCore = { evaluate, pareto, topN, version: CORE_VERSION };
 const status = document.getElementById("status");
 if (status) status.textContent = `ready (core ${CORE_VERSION})`;
