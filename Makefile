@@ -71,8 +71,12 @@ format: setup
 	$(VENV)/bin/ruff check --fix $(PY_DIRS)
 	npm run --silent format
 
-bench: setup ## Benchmarks (long; results recorded under bench/results)
+bench: setup build ## Benchmarks (long, ~15 min; results recorded under bench/results)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/snapshot_build.py
+	$(PY) bench/serve_vs_baseline.py
+	$(PY) bench/browser_compute.py --wait-idle 60
+	$(PY) bench/table_scroll.py --wait-idle 30
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist frontend/dist-harness .data
