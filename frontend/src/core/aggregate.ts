@@ -187,43 +187,15 @@ function sumOrMean(
   }
   // totals[0] = sum in row order, totals[1] = count.
   const totals = new Float64Array(2);
-  if (gid && !where) sumGrouped(rows, count, gid, values, valid, sums, counts, totals);
-  else sumGeneral(rows, count, gid, values, valid, where, sums, counts, totals);
+  sumRows(rows, count, gid, values, valid, where, sums, counts, totals);
   return {
     values: Array.from(sums, (s, g) => value(s, counts[g] as number)),
     total: value(totals[0] as number, totals[1] as number),
   };
 }
 
-/** The common case (a sum per group, no `where`), free of the optional checks. */
-function sumGrouped(
-  rows: Int32Array | null,
-  count: number,
-  gid: Int32Array,
-  values: Float64Array,
-  valid: Uint8Array,
-  sums: Float64Array,
-  counts: Float64Array,
-  totals: Float64Array,
-): void {
-  let total = 0;
-  let totalCount = 0;
-  for (let j = 0; j < count; j++) {
-    const i = rows ? (rows[j] as number) : j;
-    if (valid[i]) {
-      const g = gid[j] as number;
-      const v = values[i] as number;
-      sums[g] = (sums[g] as number) + v;
-      counts[g] = (counts[g] as number) + 1;
-      total += v;
-      totalCount++;
-    }
-  }
-  totals[0] = total;
-  totals[1] = totalCount;
-}
-
-function sumGeneral(
+/** Sums and counts of the non-null values per group (and over all rows), in row order. */
+function sumRows(
   rows: Int32Array | null,
   count: number,
   gid: Int32Array | null,

@@ -1,32 +1,33 @@
 /**
  * Indexes derived from a column alone (never from a query), built on first use and kept as long
- * as the column: a dictionary column's rows per code (postings), and group codes for columns
- * that are not dictionary-encoded.
+ * as the column: rows per code (a dictionary column's postings, the string index's rows per
+ * entry), and group codes for columns that are not dictionary-encoded.
  */
 import type { DictionaryColumn, NumericColumn, Scalar, Utf8Column } from "./table";
 
-/** Rows of each dictionary code, ascending: slot 0 is null, slot code + 1 is code. */
-export interface DictionaryPostings {
+/** Rows of each code of a per-row code array, ascending: slot 0 is -1 (null), slot code + 1 is code. */
+export interface RowLists {
   /** offsets[s]..offsets[s + 1] are slot s's rows in `rows`. */
   readonly offsets: Int32Array;
   readonly rows: Int32Array;
-  sizeOf(slot: number): number;
-  /** Rows of the given slots, ascending (a view for one slot, a merged copy for several). */
-  rowsOf(slots: readonly number[]): Int32Array;
 }
 
-const postingsCache = new WeakMap<DictionaryColumn, DictionaryPostings>();
+const rowListsCache = new WeakMap<Int32Array, RowLists>();
 
-export function postingsOf(column: DictionaryColumn): DictionaryPostings {
-  let postings = postingsCache.get(column);
-  if (!postings) {
-    postings = buildPostings(column.codes, column.dictionary.length + 1);
-    postingsCache.set(column, postings);
+/**
+ * The row lists of `codes` (each in 0..codeCount-1, or -1), made once per code array: dictionary
+ * postings and the string index's rows per entry share it when they read the same codes.
+ */
+export function rowListsOf(codes: Int32Array, codeCount: number): RowLists {
+  let lists = rowListsCache.get(codes);
+  if (!lists) {
+    lists = buildRowLists(codes, codeCount + 1);
+    rowListsCache.set(codes, lists);
   }
-  return postings;
+  return lists;
 }
 
-function buildPostings(codes: Int32Array, slots: number): DictionaryPostings {
+function buildRowLists(codes: Int32Array, slots: number): RowLists {
   const n = codes.length;
   const offsets = new Int32Array(slots + 1);
   for (let i = 0; i < n; i++) {
@@ -42,18 +43,30 @@ function buildPostings(codes: Int32Array, slots: number): DictionaryPostings {
     rows[at] = i;
     fill[slot] = at + 1;
   }
-  const sizeOf = (slot: number) => (offsets[slot + 1] as number) - (offsets[slot] as number);
-  const rowsOf = (list: readonly number[]): Int32Array => {
-    if (list.length === 1) {
-      const slot = list[0] as number;
-      return rows.subarray(offsets[slot], offsets[slot + 1]);
-    }
-    // Each slot's rows are ascending; the merged list must be too (row order is summation order).
-    let merged: Int32Array = rows.subarray(0, 0);
-    for (const slot of list) merged = mergeAscending(merged, rows.subarray(offsets[slot], offsets[slot + 1]));
-    return merged;
+  return { offsets, rows };
+}
+
+/** A dictionary column's row lists (slot 0 null, slot code + 1 code) with the selection's helpers. */
+export interface DictionaryPostings extends RowLists {
+  sizeOf(slot: number): number;
+  /** Rows of the given slots, ascending (a view for one slot, a merged copy for several). */
+  rowsOf(slots: readonly number[]): Int32Array;
+}
+
+export function postingsOf(column: DictionaryColumn): DictionaryPostings {
+  const { offsets, rows } = rowListsOf(column.codes, column.dictionary.length);
+  const slice = (slot: number) => rows.subarray(offsets[slot], offsets[slot + 1]);
+  return {
+    offsets,
+    rows,
+    sizeOf: (slot) => (offsets[slot + 1] as number) - (offsets[slot] as number),
+    rowsOf: (slots) => {
+      // Each slot's rows are ascending; the merged list must be too (row order is summation order).
+      let merged: Int32Array = rows.subarray(0, 0);
+      for (const slot of slots) merged = mergeAscending(merged, slice(slot));
+      return merged;
+    },
   };
-  return { offsets, rows, sizeOf, rowsOf };
 }
 
 /** The union of two ascending, disjoint row lists, ascending. */

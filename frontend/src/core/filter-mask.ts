@@ -18,11 +18,12 @@ export interface Predicate {
   search?: { needle: string; mode: MatchMode };
 }
 
-// Lower-cased copies of utf8 columns, made once per column for contains/prefix (type-ahead).
+// Lower-cased copies of dictionaries, made once per dictionary for contains/prefix (utf8 columns
+// go through their string index, string-index.ts).
 const lowerCaseCache = new WeakMap<readonly (string | null)[], readonly (string | null)[]>();
 
-/** Lower-cased values of a utf8 column, computed once per column. */
-export function lowerCased(values: readonly (string | null)[]): readonly (string | null)[] {
+/** Lower-cased values of a dictionary (or any string list), computed once per list. */
+function lowerCased(values: readonly (string | null)[]): readonly (string | null)[] {
   let lower = lowerCaseCache.get(values);
   if (!lower) {
     lower = values.map((v) => (v === null ? null : v.toLowerCase()));
@@ -45,7 +46,7 @@ export function filterMask(table: Table, filters: readonly Filter[], base?: Uint
 
 /** AND one predicate into `out` in place. */
 export function applyPredicate(column: Column, predicate: Predicate, out: Uint8Array): void {
-  const { test, nullMatch, lowerCase = false } = predicate;
+  const { test, nullMatch } = predicate;
   if (column.kind === "dictionary") {
     // lookup[code + 1]: slot 0 answers for null, so the loop has no branch on null.
     const match = codeMatches(column, predicate);
@@ -60,7 +61,7 @@ export function applyPredicate(column: Column, predicate: Predicate, out: Uint8A
     const hit = matchingRows(column, predicate.search.needle, predicate.search.mode);
     for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) & (hit[i] as number);
   } else if (column.kind === "utf8") {
-    const values = lowerCase ? lowerCased(column.values) : column.values;
+    const values = column.values;
     for (let i = 0; i < out.length; i++) {
       if (out[i]) {
         const value = values[i];
@@ -101,8 +102,12 @@ export function rowTest(column: Column, predicate: Predicate): (row: number) => 
       return code < 0 ? nullMatch : match[code] === 1;
     };
   }
+  if (column.kind === "utf8" && predicate.search) {
+    const hit = matchingRows(column, predicate.search.needle, predicate.search.mode);
+    return (row) => hit[row] === 1;
+  }
   if (column.kind === "utf8") {
-    const values = predicate.lowerCase ? lowerCased(column.values) : column.values;
+    const values = column.values;
     return (row) => {
       const value = values[row];
       return value === null || value === undefined ? nullMatch : test(value);

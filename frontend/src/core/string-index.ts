@@ -13,6 +13,7 @@
  * - identity (utf8 columns whose values are all distinct): entry k is row k. `sorted` says the values
  *   ascend by code point in row order, so the first matching rows are the smallest values.
  */
+import { rowListsOf } from "./column-index";
 import type { DictionaryColumn, Utf8Column, Utf8Text } from "./table";
 
 export type MatchMode = "prefix" | "contains";
@@ -158,27 +159,13 @@ export interface RowLists {
   readonly byCount: Int32Array;
 }
 
-/** CSR lists of the rows of each entry (rowEntries layout), built on first use. */
+/** The rows of each entry (rowEntries layout): the column index's row lists, without the null slot. */
 export function rowsOf(index: StringIndex): RowLists {
   let lists = rowsCache.get(index);
   if (!lists) {
-    const entries = index.rowEntries ?? new Int32Array(0);
-    const offsets = new Int32Array(index.size + 1);
-    for (let i = 0; i < entries.length; i++) {
-      const k = entries[i] ?? -1;
-      if (k >= 0) offsets[k + 1] = (offsets[k + 1] ?? 0) + 1;
-    }
-    for (let k = 0; k < index.size; k++) offsets[k + 1] = (offsets[k + 1] ?? 0) + (offsets[k] ?? 0);
-    const fill = offsets.slice(0, index.size);
-    const rows = new Int32Array(offsets[index.size] ?? 0);
-    for (let i = 0; i < entries.length; i++) {
-      const k = entries[i] ?? -1;
-      if (k < 0) continue;
-      const at = fill[k] ?? 0;
-      rows[at] = i;
-      fill[k] = at + 1;
-    }
-    lists = { offsets, rows, byCount: byCountDescending(offsets, index.size) };
+    const { offsets, rows } = rowListsOf(index.rowEntries ?? new Int32Array(0), index.size);
+    const perEntry = offsets.subarray(1);
+    lists = { offsets: perEntry, rows, byCount: byCountDescending(perEntry, index.size) };
     rowsCache.set(index, lists);
   }
   return lists;
