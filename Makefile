@@ -36,7 +36,7 @@ harness: $(NODE_STAMP) ## Build the parity harness into frontend/dist-harness
 	npm run --silent build:harness
 
 demo-db: $(PY_STAMP) ## Generate the demo database when missing
-	@test -f $(DEMO_DB) || $(PY) -m mes_dashboard.sources.demo_generator --db $(DEMO_DB)
+	@test -f $(DEMO_DB) || $(PY) -m mes_dashboard.sources.demo.generator --db $(DEMO_DB)
 
 system-deps: ## redis-server and chromium for the tests (apt, when root)
 	@scripts/ensure-system-deps.sh

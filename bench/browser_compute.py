@@ -45,7 +45,7 @@ def wip_payload(lots: int) -> Path:
         return out
     from mes_dashboard.config import load_settings
     from mes_dashboard.services import build_services
-    from mes_dashboard.sources.demo_generator import generate
+    from mes_dashboard.sources.demo.generator import generate
 
     db = WORK / f"demo-{lots}.sqlite"
     if not db.exists():

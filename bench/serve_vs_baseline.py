@@ -24,7 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend" / "tests"))
-from mes_dashboard.sources.demo_generator import generate  # noqa: E402
+from mes_dashboard.sources.demo.generator import generate  # noqa: E402
 from server_process import GunicornServer  # noqa: E402
 
 WIDGETS = ("kpi", "status", "matrix", "pareto_quality", "pareto_non_quality")

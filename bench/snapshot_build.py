@@ -22,8 +22,8 @@ from mes_dashboard.config import load_settings
 from mes_dashboard.services import object_names
 from mes_dashboard.snapshots.builder import BuildRules, build_wip, main_columns
 from mes_dashboard.snapshots.encode import ENCODINGS, compress, write_ipc
-from mes_dashboard.sources.demo import DemoSource
-from mes_dashboard.sources.demo_generator import generate
+from mes_dashboard.sources.demo.generator import generate
+from mes_dashboard.sources.demo.source import DemoSource
 
 ROOT = Path(__file__).resolve().parent
 WORK = ROOT / ".work"

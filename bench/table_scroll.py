@@ -381,7 +381,7 @@ def main() -> None:
     command = ".venv/bin/python bench/table_scroll.py " + " ".join(sys.argv[1:])
     db = WORK / f"demo-{args.lots}.sqlite"
     if not db.exists():
-        from mes_dashboard.sources.demo_generator import generate
+        from mes_dashboard.sources.demo.generator import generate
 
         WORK.mkdir(exist_ok=True)
         generate(db, lots=args.lots, machines=3000, seed=1, progress=True)

@@ -14,7 +14,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from mes_dashboard.app import create_app
 from mes_dashboard.config import load_settings
 from mes_dashboard.services import build_services
-from mes_dashboard.sources.demo_generator import generate
+from mes_dashboard.sources.demo.generator import generate
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mes_dashboard import contracts
-from mes_dashboard.query import group_key_name
 from mes_dashboard.reference.ordering import order_rows
+from mes_dashboard.reference.query import group_key_name
 
 DEFAULT_REL = 1e-12
 EXACT_FIELD_TYPES = ("int32", "timestamp", "bool")

@@ -14,8 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from mes_dashboard.query import QueryError
 from mes_dashboard.reference import evaluate
+from mes_dashboard.reference.query import QueryError
 from parity.compare import compare_results, describe_mismatch
 from parity.harness import BrowserCore, Outcome
 

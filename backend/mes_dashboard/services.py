@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mes_dashboard.cluster.query_counter import QueryCounter
+from mes_dashboard.cluster.redis_link import RedisLink, make_client
+from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
 from mes_dashboard.snapshots.builder import BuildRules
-from mes_dashboard.snapshots.query_counter import QueryCounter
-from mes_dashboard.snapshots.redis_link import RedisLink, make_client
-from mes_dashboard.snapshots.redis_store import RedisStore, build_redis_store
 from mes_dashboard.snapshots.refresher import Refresher
 from mes_dashboard.snapshots.store import MemoryStore, SnapshotStore
 from mes_dashboard.sources.base import OBJECTS, Source
-from mes_dashboard.sources.demo_schema import plant_now
-from mes_dashboard.sources.simulator import Simulator, start_simulator
+from mes_dashboard.sources.demo.schema import plant_now
+from mes_dashboard.sources.demo.simulator import Simulator, start_simulator
 
 log = logging.getLogger(__name__)
 CACHED_DATASETS = ("wip", "resource")
@@ -88,8 +88,8 @@ def object_names(settings: Settings) -> dict[str, str]:
 def build_source(settings: Settings) -> Source:
     """The configured source: demo SQLite (generated when missing) or Oracle."""
     if settings.source == "demo":
-        from mes_dashboard.sources.demo import DemoSource
-        from mes_dashboard.sources.demo_generator import ensure_demo_db
+        from mes_dashboard.sources.demo.generator import ensure_demo_db
+        from mes_dashboard.sources.demo.source import DemoSource
 
         path = ensure_demo_db(settings)
         return DemoSource(Path(path), object_names(settings))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from mes_dashboard.cluster.redis_link import RedisLink, make_client
 from mes_dashboard.config import Settings
-from mes_dashboard.snapshots.redis_link import RedisLink, make_client
 from redis_server import RedisServer
 
 REDIS_TIMEOUT_S = 0.25

@@ -16,8 +16,8 @@ from mes_dashboard.app import create_app
 from mes_dashboard.config import load_settings
 from mes_dashboard.services import Services, build_services, object_names
 from mes_dashboard.snapshots.encode import decompress, read_ipc
-from mes_dashboard.sources.demo import DemoSource
-from mes_dashboard.sources.demo_generator import generate
+from mes_dashboard.sources.demo.generator import generate
+from mes_dashboard.sources.demo.source import DemoSource
 
 ARROW = "application/vnd.apache.arrow.stream"
 

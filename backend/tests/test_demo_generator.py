@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS, Settings
-from mes_dashboard.sources import demo_schema as schema
-from mes_dashboard.sources.demo_generator import ensure_demo_db, generate, main
-from mes_dashboard.sources.simulator_steps import inconsistencies
+from mes_dashboard.sources.demo import schema
+from mes_dashboard.sources.demo.generator import ensure_demo_db, generate, main
+from mes_dashboard.sources.demo.simulator_steps import inconsistencies
 
 NOW = datetime(2026, 11, 28, 8, 0, 0)
 LOTS, MACHINES, DAYS = 2000, 300, 7

@@ -14,10 +14,10 @@ import pyarrow.compute as pc
 import pytest
 
 from mes_dashboard.config import Settings
-from mes_dashboard.sources import demo_schema as schema
 from mes_dashboard.sources.base import OBJECTS, Source
-from mes_dashboard.sources.demo import DemoSource
-from mes_dashboard.sources.demo_generator import generate
+from mes_dashboard.sources.demo import schema
+from mes_dashboard.sources.demo.generator import generate
+from mes_dashboard.sources.demo.source import DemoSource
 
 NOW = datetime(2026, 11, 28, 8, 0, 0)
 LOTS, MACHINES, DAYS = 2000, 300, 5

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from mes_dashboard.snapshots.leader_lock import LeaderLock
-from mes_dashboard.snapshots.redis_link import RedisLink
+from mes_dashboard.cluster.leader_lock import LeaderLock
+from mes_dashboard.cluster.redis_link import RedisLink
 from redis_server import FakeClock, RedisServer
 
 TTL_MS = 5000

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from mes_dashboard.cluster.query_counter import QueryCounter
+from mes_dashboard.cluster.redis_link import RedisLink, make_client
+from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
-from mes_dashboard.snapshots.query_counter import QueryCounter
-from mes_dashboard.snapshots.redis_link import RedisLink, make_client
-from mes_dashboard.snapshots.redis_store import RedisStore, build_redis_store
 from mes_dashboard.snapshots.refresher import Refresher
 from redis_server import RedisServer
 from table_source import RULES, TableSource, wip_snapshot

@@ -13,9 +13,9 @@ from oracledb import errors as driver_errors
 
 from blackhole import BlackHole, closed_port
 from mes_dashboard.config import Settings
+from mes_dashboard.resilience.bounded_pool import BoundedPool
 from mes_dashboard.resilience.db_errors import DbError, DbErrorKind
 from mes_dashboard.sources.oracle_pool import (
-    BoundedPool,
     TimedPool,
     create_health_pool,
     create_pool,

@@ -15,6 +15,7 @@ import pytest
 from blackhole import BlackHole, closed_port
 from mes_dashboard.config import ConfigError, Settings
 from mes_dashboard.errors import ApiError
+from mes_dashboard.resilience.bounded_pool import BoundedPool
 from mes_dashboard.resilience.db_errors import DbError, DbErrorKind
 from mes_dashboard.sources.base import OBJECTS, WATERMARKS
 from mes_dashboard.sources.oracle import (
@@ -24,7 +25,6 @@ from mes_dashboard.sources.oracle import (
     statements,
     validate_object_name,
 )
-from mes_dashboard.sources.oracle_pool import BoundedPool
 
 WAIT_MS = 300
 SLACK_S = 1.5

@@ -1,4 +1,4 @@
-"""Validation of queries against the query contract (mes_dashboard.query)."""
+"""Validation of queries against the query contract (mes_dashboard.reference.query)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mes_dashboard import contracts
-from mes_dashboard.query import QueryError, group_key_name, validate_query
+from mes_dashboard.reference.query import QueryError, group_key_name, validate_query
 
 
 def rejects(query: object, message: str, fields: dict[str, str] | None = None) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 import redis
 
-from mes_dashboard.snapshots.redis_link import RedisLink
+from mes_dashboard.cluster.redis_link import RedisLink
 from redis_server import FakeClock, RedisServer
 
 MakeLink = Callable[..., RedisLink]

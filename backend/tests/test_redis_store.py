@@ -11,12 +11,12 @@ from flask import Flask
 
 from mes_dashboard.api.metrics import render_metrics
 from mes_dashboard.app import create_app
+from mes_dashboard.cluster.redis_link import RedisLink
+from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
 from mes_dashboard.services import Services, build_services
 from mes_dashboard.snapshots.encode import decompress, read_ipc
 from mes_dashboard.snapshots.parts import PARTS, from_parts, to_parts
-from mes_dashboard.snapshots.redis_link import RedisLink
-from mes_dashboard.snapshots.redis_store import RedisStore, build_redis_store
 from mes_dashboard.snapshots.snapshot import Snapshot
 from redis_server import FakeClock, RedisServer
 from table_source import TableSource, wip_snapshot

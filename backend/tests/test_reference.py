@@ -11,8 +11,8 @@ import pyarrow as pa
 import pytest
 
 from contract_tables import contract_table, dictionary_chunks
-from mes_dashboard.query import QueryError
 from mes_dashboard.reference import evaluate
+from mes_dashboard.reference.query import QueryError
 
 LOTS = [f"L{i}" for i in range(1, 10)]
 

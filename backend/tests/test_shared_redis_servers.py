@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mes_dashboard.sources.demo_generator import generate
+from mes_dashboard.sources.demo.generator import generate
 from redis_server import RedisServer
 from server_process import GunicornServer, get
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from mes_dashboard.config import Settings
-from mes_dashboard.sources import demo_schema as schema
-from mes_dashboard.sources.demo import DemoSource
-from mes_dashboard.sources.demo_generator import generate
-from mes_dashboard.sources.simulator import Simulator, start_simulator
-from mes_dashboard.sources.simulator_steps import inconsistencies
+from mes_dashboard.sources.demo import schema
+from mes_dashboard.sources.demo.generator import generate
+from mes_dashboard.sources.demo.simulator import Simulator, start_simulator
+from mes_dashboard.sources.demo.simulator_steps import inconsistencies
+from mes_dashboard.sources.demo.source import DemoSource
 
 NOW = datetime(2026, 11, 28, 8, 0, 0)
 SEED = 5
@@ -171,7 +171,7 @@ def test_run_survives_a_failing_tick(db: Path, caplog: pytest.LogCaptureFixture)
             stop.set()
         return later(5 * n)
 
-    with caplog.at_level(logging.ERROR, logger="mes_dashboard.sources.simulator"):
+    with caplog.at_level(logging.ERROR, logger="mes_dashboard.sources.demo.simulator"):
         Simulator(db, SEED, clock).run(stop, 0)
     assert "tick failed" in caplog.text
     assert read(db, f"SELECT DISTINCT SYS_DATE FROM {schema.LOT}") == [("2026-11-28 08:00:10",)]

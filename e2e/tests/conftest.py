@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, sync_playwright
 
 from e2e.reference_data import fetch_table
-from mes_dashboard.sources.demo_generator import generate
+from mes_dashboard.sources.demo.generator import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "backend" / "tests"))

@@ -17,13 +17,13 @@ from typing import Any
 import pyarrow as pa
 
 from mes_dashboard import contracts
-from mes_dashboard.query import group_key_name, validate_query
 from mes_dashboard.reference.aggregates import metric_values
 from mes_dashboard.reference.columns import field_types, read_columns
 from mes_dashboard.reference.filters import passes
 from mes_dashboard.reference.groups import group_rows, key_field
 from mes_dashboard.reference.ordering import order_rows
 from mes_dashboard.reference.pareto import pareto, top_n_with_other
+from mes_dashboard.reference.query import group_key_name, validate_query
 
 __all__ = ["evaluate", "pareto", "top_n_with_other"]
 

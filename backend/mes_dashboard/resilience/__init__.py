@@ -1,1 +1,1 @@
-"""Resilience: how database failures are classified and the policies that act on them."""
+"""Resilience: error classification, the circuit breaker and the in-flight limit."""

@@ -1,1 +1,1 @@
-"""Data sources: the demo SQLite database and the Oracle data warehouse."""
+"""Data sources: the Source protocol, the Oracle data warehouse, and the demo plant (`demo/`)."""

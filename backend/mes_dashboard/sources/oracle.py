@@ -16,8 +16,13 @@ import oracledb
 import pyarrow as pa
 
 from mes_dashboard.config import ConfigError, Settings
+from mes_dashboard.resilience.bounded_pool import BoundedPool
 from mes_dashboard.sources.base import OBJECTS, WATERMARKS
-from mes_dashboard.sources.oracle_pool import BoundedPool, create_health_pool, create_pool
+from mes_dashboard.sources.oracle_pool import (
+    create_health_pool,
+    create_pool,
+    pool_settings_in_effect,
+)
 
 OBJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_$#]{0,127}(\.[A-Za-z][A-Za-z0-9_$#]{0,127})?")
 PLACEHOLDER = "{object}"
@@ -177,7 +182,7 @@ class OracleSource:
 
     def pool_status(self) -> dict[str, Any]:
         """Both pools' settings in effect, load and failure counts (for /health/deep)."""
-        return {"request": self._pool.status(), "health": self._health.status()}
+        return {"request": _pool_status(self._pool), "health": _pool_status(self._health)}
 
     def close(self) -> None:
         """Close both pools."""
@@ -187,3 +192,7 @@ class OracleSource:
     def _table(self, sql: str, binds: Binds | None) -> pa.Table:
         with self._pool.connection() as conn:
             return fetch_arrow(conn, sql, binds, self.arraysize, dataframes=self.dataframes)
+
+
+def _pool_status(bounded: BoundedPool) -> dict[str, Any]:
+    return pool_settings_in_effect(bounded.pool) | bounded.status()

@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from mes_dashboard.sources import simulator_steps as steps
-from mes_dashboard.sources.demo_layout import build_layout
-from mes_dashboard.sources.demo_schema import EQUIPMENT_STATUS, LOT, plant_now
+from mes_dashboard.sources.demo import simulator_steps as steps
+from mes_dashboard.sources.demo.layout import build_layout
+from mes_dashboard.sources.demo.schema import EQUIPMENT_STATUS, LOT, plant_now
 
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 10.0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from mes_dashboard.snapshots.redis_link import RedisLink
+from mes_dashboard.cluster.redis_link import RedisLink
 
 
 class QueryCounter:

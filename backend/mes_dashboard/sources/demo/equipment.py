@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from mes_dashboard.sources import demo_values as v
-from mes_dashboard.sources.demo_layout import TMTT_GROUP, Layout
-from mes_dashboard.sources.demo_schema import char16, stamp
+from mes_dashboard.sources.demo import values as v
+from mes_dashboard.sources.demo.layout import TMTT_GROUP, Layout
+from mes_dashboard.sources.demo.schema import char16, stamp
 
 NON_PRODUCTION_FACTOR = 3
 JOB_COLUMNS = 11

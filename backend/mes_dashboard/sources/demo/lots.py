@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from mes_dashboard.config import NON_QUALITY_HOLD_REASONS
-from mes_dashboard.sources import demo_values as v
-from mes_dashboard.sources.demo_layout import Layout, Product
-from mes_dashboard.sources.demo_schema import stamp
+from mes_dashboard.sources.demo import values as v
+from mes_dashboard.sources.demo.layout import Layout, Product
+from mes_dashboard.sources.demo.schema import stamp
 
 WO_PREFIXES = ("GA", "GB", "GC", "GD", "GE", "GF", "GK", "GM")
 MAX_QTY = 3_000_000

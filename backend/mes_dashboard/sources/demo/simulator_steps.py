@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mes_dashboard.config import EXCLUDED_LOCATIONS
-from mes_dashboard.sources import demo_values as v
-from mes_dashboard.sources.demo_equipment import JOB_COLUMNS, make_job
-from mes_dashboard.sources.demo_layout import TMTT_GROUP, Layout
-from mes_dashboard.sources.demo_schema import EQUIPMENT_STATUS, LOT, RESOURCE, TABLES, stamp
+from mes_dashboard.sources.demo import values as v
+from mes_dashboard.sources.demo.equipment import JOB_COLUMNS, make_job
+from mes_dashboard.sources.demo.layout import TMTT_GROUP, Layout
+from mes_dashboard.sources.demo.schema import EQUIPMENT_STATUS, LOT, RESOURCE, TABLES, stamp
 
 STATUS_COLUMNS = [name for name, _ in TABLES[EQUIPMENT_STATUS]]
 JOB_FIELDS = STATUS_COLUMNS[3 : 3 + JOB_COLUMNS]

@@ -23,9 +23,9 @@ from typing import Any
 
 import redis
 
-from mes_dashboard.snapshots.leader_lock import LeaderLock
+from mes_dashboard.cluster.leader_lock import LeaderLock
+from mes_dashboard.cluster.redis_link import RedisLink
 from mes_dashboard.snapshots.parts import PARTS, from_parts, to_parts
-from mes_dashboard.snapshots.redis_link import RedisLink
 from mes_dashboard.snapshots.snapshot import Snapshot
 
 # KEYS: pointer, retired; ARGV: version, now_ms, ttl_ms, grace_ms, version key prefix, parts...

@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from mes_dashboard.sources.demo_values import SHIFTS
+from mes_dashboard.sources.demo.values import SHIFTS
 
 SHIFT_HOURS = 8
 QUARTERS = SHIFT_HOURS * 4

@@ -4,16 +4,14 @@ Bound on one call: the client retries only `ConnectionError` (a pooled connectio
 restarted server fails fast), once, after a jittered backoff of at most `RETRY_BACKOFF_CAP_S`;
 a timeout is never retried. So a call waits at most about max(socket, connect timeout) + 50 ms
 (strictly: socket + connect timeout + 50 ms, for a reset after a long read followed by a connect
-that times out). After a failure the circuit skips Redis for a backoff window that doubles per
-failure up to `backoff_cap_s`; then one probe call at a time may try again.
+that times out). After a failure the circuit (`resilience/breaker.py`) skips Redis for a backoff
+window that doubles per failure up to `backoff_cap_s`; then one probe call at a time may try again.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import redis
@@ -21,6 +19,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.retry import Retry
 
 from mes_dashboard.config import Settings
+from mes_dashboard.resilience.breaker import Breaker
 
 T = TypeVar("T")
 RETRIES = 1
@@ -57,77 +56,52 @@ class RedisLink:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
-        self.backoff_s = backoff_s
-        self.backoff_cap_s = backoff_cap_s
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._open_until: float | None = None
-        self._probing = False
-        self._failures = 0
-        self.last_error = ""
-        self.last_error_at: datetime | None = None
+        self.breaker = Breaker(backoff_s=backoff_s, backoff_cap_s=backoff_cap_s, clock=clock)
+
+    @property
+    def backoff_s(self) -> float:
+        """The first open window after a failure."""
+        return self.breaker.backoff_s
+
+    @property
+    def backoff_cap_s(self) -> float:
+        """The longest open window."""
+        return self.breaker.backoff_cap_s
 
     @property
     def healthy(self) -> bool:
         """False from a failed call until the next successful one."""
-        return self._failures == 0
+        return self.breaker.healthy
+
+    @property
+    def last_error(self) -> str:
+        """The last Redis failure, as `Type: message`."""
+        return self.breaker.last_error
 
     def run(self, op: Callable[[redis.Redis], T], fallback: T) -> T:
         """`op(client)`, or `fallback` when the circuit is open or Redis fails."""
-        if not self._allow():
+        if not self.breaker.allow():
             return fallback
         try:
             result = op(self.client)
         except (redis.RedisError, OSError) as exc:
-            self._fail(exc)
+            self.breaker.fail(exc)
             return fallback
         except BaseException:
-            with self._lock:
-                self._probing = False  # not a Redis failure: free the probe slot, then raise
+            self.breaker.release_probe()  # not a Redis failure: free the probe slot, then raise
             raise
-        self._succeed()
+        self.breaker.succeed()
         return result
-
-    def _allow(self) -> bool:
-        with self._lock:
-            if self._open_until is None:
-                return True
-            if self._probing or self._clock() < self._open_until:
-                return False
-            self._probing = True
-            return True
-
-    def _succeed(self) -> None:
-        with self._lock:
-            self._open_until, self._probing, self._failures = None, False, 0
-
-    def _fail(self, exc: BaseException) -> None:
-        with self._lock:
-            self._failures += 1
-            window = min(self.backoff_cap_s, self.backoff_s * 2 ** (self._failures - 1))
-            self._open_until = self._clock() + window
-            self._probing = False
-            self.last_error = f"{type(exc).__name__}: {exc}"
-            self.last_error_at = datetime.now(UTC)
 
     def status(self) -> dict[str, Any]:
         """Health of the link without touching Redis (for /health/deep and /metrics)."""
         kwargs = self.client.connection_pool.connection_kwargs
-        with self._lock:
-            remaining = 0.0 if self._open_until is None else self._open_until - self._clock()
-            return {
-                "healthy": self._failures == 0,
-                "failures_in_row": self._failures,
-                "circuit_open_s": round(max(0.0, remaining), 3),
-                "last_error": self.last_error,
-                "last_error_at": self.last_error_at.isoformat(timespec="seconds")
-                if self.last_error_at
-                else None,
-                "socket_timeout_s": kwargs.get("socket_timeout"),
-                "socket_connect_timeout_s": kwargs.get("socket_connect_timeout"),
-                "retries": RETRIES,
-                "health_check_interval_s": kwargs.get("health_check_interval"),
-            }
+        return self.breaker.status() | {
+            "socket_timeout_s": kwargs.get("socket_timeout"),
+            "socket_connect_timeout_s": kwargs.get("socket_connect_timeout"),
+            "retries": RETRIES,
+            "health_check_interval_s": kwargs.get("health_check_interval"),
+        }
 
     def close(self) -> None:
         """Close the client's connections."""

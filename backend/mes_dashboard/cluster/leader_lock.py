@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import redis
 
-from mes_dashboard.snapshots.redis_link import RedisLink
+from mes_dashboard.cluster.redis_link import RedisLink
 
 # compare-and-set: only the token that owns the lock may extend or delete it
 EXTEND = """

@@ -22,8 +22,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from mes_dashboard.config import Settings
-from mes_dashboard.sources import demo_schema as schema
-from mes_dashboard.sources.demo_equipment import (
+from mes_dashboard.sources.demo import schema
+from mes_dashboard.sources.demo.equipment import (
     Machine,
     assign_lots,
     build_machines,
@@ -31,10 +31,10 @@ from mes_dashboard.sources.demo_equipment import (
     open_jobs,
     status_rows,
 )
-from mes_dashboard.sources.demo_history import history_rows
-from mes_dashboard.sources.demo_layout import TMTT_GROUP, Layout, build_layout
-from mes_dashboard.sources.demo_lots import LotFactory, Plan, place_lots
-from mes_dashboard.sources.demo_schema import plant_now
+from mes_dashboard.sources.demo.history import history_rows
+from mes_dashboard.sources.demo.layout import TMTT_GROUP, Layout, build_layout
+from mes_dashboard.sources.demo.lots import LotFactory, Plan, place_lots
+from mes_dashboard.sources.demo.schema import plant_now
 
 DEFAULT_SEED = Settings.demo_seed
 BATCH = 20_000

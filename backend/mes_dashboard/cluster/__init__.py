@@ -1,0 +1,1 @@
+"""Redis plumbing for all workers: the link, the leader lock, the snapshot store, counters."""
