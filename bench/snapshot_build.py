@@ -19,8 +19,9 @@ from typing import Any
 import zstandard
 
 from mes_dashboard.config import load_settings
+from mes_dashboard.datasets.wip import build_wip
 from mes_dashboard.services import object_names
-from mes_dashboard.snapshots.builder import BuildRules, build_wip, main_columns
+from mes_dashboard.snapshots.builder import BuildRules, main_columns
 from mes_dashboard.snapshots.encode import ENCODINGS, compress, write_ipc
 from mes_dashboard.sources.demo.generator import generate
 from mes_dashboard.sources.demo.source import DemoSource

@@ -106,6 +106,7 @@ class Settings:
     redis_socket_timeout_s: float = 1.0
     redis_connect_timeout_s: float = 1.0
 
+    # per dataset (datasets/<name>.py names its two fields): server refresh, browser poll
     refresh_wip_s: float = 60.0
     refresh_resource_s: float = 30.0
     ui_refresh_wip_s: int = 600
@@ -196,7 +197,8 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"{_env_name(name)} must be at least 1")
     if s.oracle_pool_min > s.oracle_pool_max:
         raise ConfigError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
-    for name in ("refresh_wip_s", "refresh_resource_s", "redis_socket_timeout_s"):
+    refresh = [f.name for f in fields(s) if f.name.startswith("refresh_")]
+    for name in (*refresh, "redis_socket_timeout_s"):
         if getattr(s, name) <= 0:
             raise ConfigError(f"{_env_name(name)} must be positive")
     if s.source == "oracle" and not (s.oracle_dsn and s.oracle_user):

@@ -12,15 +12,15 @@ from mes_dashboard.cluster.query_counter import QueryCounter
 from mes_dashboard.cluster.redis_link import RedisLink, make_client
 from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
+from mes_dashboard.datasets import refreshed
+from mes_dashboard.datasets.refresher import Refresher
 from mes_dashboard.snapshots.builder import BuildRules
-from mes_dashboard.snapshots.refresher import Refresher
 from mes_dashboard.snapshots.store import MemoryStore, SnapshotStore
 from mes_dashboard.sources.base import OBJECTS, Source
 from mes_dashboard.sources.demo.schema import plant_now
 from mes_dashboard.sources.demo.simulator import Simulator, start_simulator
 
 log = logging.getLogger(__name__)
-CACHED_DATASETS = ("wip", "resource")
 
 
 @dataclass
@@ -108,7 +108,7 @@ def build_services(
     """
     src = source if source is not None else build_source(settings)
     rules = BuildRules.from_settings(settings)
-    intervals = {"wip": settings.refresh_wip_s, "resource": settings.refresh_resource_s}
+    intervals = {spec.name: spec.refresh_s(settings) for spec in refreshed()}
     link = counter = None
     if store is None and settings.redis_url:
         link = RedisLink(make_client(settings))
@@ -118,6 +118,6 @@ def build_services(
     count = counter.add if counter is not None else None
     refreshers = {
         name: Refresher(name, src, st, rules, intervals[name], count_queries=count)
-        for name in CACHED_DATASETS
+        for name in intervals
     }
     return Services(settings, src, st, refreshers, redis=link, query_counter=counter)

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 
 from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS
-from mes_dashboard.snapshots.builder import BuildRules, build_wip
+from mes_dashboard.datasets.wip import build_wip
+from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.snapshot import Snapshot, make_snapshot
 from raw_tables import SNAP, lot_table, mapping_table, master_table, status_table
 

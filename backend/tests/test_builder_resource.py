@@ -9,7 +9,8 @@ import pytest
 
 from mes_dashboard import contracts
 from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS
-from mes_dashboard.snapshots.builder import BuildRules, build_resource
+from mes_dashboard.datasets.resource import build_resource
+from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.rules import e10_category, e10_status
 from raw_tables import SNAP, mapping_table, master_table, status_table
 

@@ -9,7 +9,8 @@ import pytest
 
 from mes_dashboard import contracts
 from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS
-from mes_dashboard.snapshots.builder import BuildRules, build_wip
+from mes_dashboard.datasets.wip import build_wip
+from mes_dashboard.snapshots.builder import BuildRules
 from raw_tables import SNAP, lot_table, mapping_table
 
 RULES = BuildRules("Asia/Taipei", NON_QUALITY_HOLD_REASONS, EXCLUDED_LOCATIONS)

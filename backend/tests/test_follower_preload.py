@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from mes_dashboard.cluster.redis_link import RedisLink
 from mes_dashboard.cluster.redis_store import build_redis_store
-from mes_dashboard.snapshots.refresher import Refresher
+from mes_dashboard.datasets.refresher import Refresher
 from redis_server import RedisServer
 from table_source import RULES, TableSource
 

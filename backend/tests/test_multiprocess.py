@@ -15,7 +15,7 @@ from mes_dashboard.cluster.query_counter import QueryCounter
 from mes_dashboard.cluster.redis_link import RedisLink, make_client
 from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
-from mes_dashboard.snapshots.refresher import Refresher
+from mes_dashboard.datasets.refresher import Refresher
 from redis_server import RedisServer
 from table_source import RULES, TableSource, wip_snapshot
 

@@ -9,7 +9,8 @@ import pytest
 
 from mes_dashboard import contracts
 from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS
-from mes_dashboard.snapshots.builder import BuildRules, build_wip
+from mes_dashboard.datasets.wip import build_wip
+from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.encode import ENCODINGS, decompress, negotiate, read_ipc
 from mes_dashboard.snapshots.snapshot import make_snapshot
 from raw_tables import lot_table, mapping_table

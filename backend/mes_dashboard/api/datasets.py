@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, jsonify, request
 
 from mes_dashboard import contracts
+from mes_dashboard.datasets import REGISTRY
 from mes_dashboard.errors import ApiError
-from mes_dashboard.services import CACHED_DATASETS, Services
+from mes_dashboard.services import Services
 from mes_dashboard.snapshots.encode import ENCODINGS, compress, negotiate, write_ipc
 from mes_dashboard.snapshots.snapshot import Snapshot
 
@@ -70,8 +71,8 @@ def _wait_for_snapshot(services: Services, name: str) -> Snapshot | None:
 
 
 def _snapshot(services: Services, name: str) -> Snapshot:
-    if name not in CACHED_DATASETS:
-        known = ", ".join(CACHED_DATASETS)
+    if name not in services.refreshers:
+        known = ", ".join(services.refreshers)
         raise ApiError("UNKNOWN_DATASET", f"unknown dataset {name!r}; known: {known}")
     snap = services.store.current(name) or _wait_for_snapshot(services, name)
     if snap is None:
@@ -130,9 +131,10 @@ def make_blueprint(services: Services) -> Blueprint:
     @bp.get("/api/v1/datasets")
     def catalogue() -> Response:
         out = []
-        for name in CACHED_DATASETS:
+        for name in services.refreshers:
             snap = services.store.current(name)
             entry = snap.describe() if snap else {"name": name, "version": None, "rows": 0}
+            entry |= REGISTRY[name].describe()
             entry["degraded"] = _degraded(services, name)
             out.append(entry)
         return jsonify({"datasets": out})

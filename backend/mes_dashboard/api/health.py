@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from mes_dashboard.errors import ApiError
-from mes_dashboard.services import CACHED_DATASETS, Services
+from mes_dashboard.services import Services
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -19,7 +19,7 @@ def dataset_health(services: Services) -> dict[str, dict[str, Any]]:
     """Per-dataset snapshot version, age and last refresh result."""
     now = datetime.now(UTC)
     out: dict[str, dict[str, Any]] = {}
-    for name in CACHED_DATASETS:
+    for name in services.refreshers:
         snap = services.store.current(name)
         state = services.refreshers[name].state
         out[name] = {
@@ -46,7 +46,7 @@ def make_blueprint(services: Services) -> Blueprint:
 
     @bp.get("/health/ready")
     def ready() -> Response:
-        missing = [n for n in CACHED_DATASETS if services.store.current(n) is None]
+        missing = [n for n in services.refreshers if services.store.current(n) is None]
         if missing:
             interval = min(r.interval_s for r in services.refreshers.values())
             raise ApiError(
@@ -54,7 +54,7 @@ def make_blueprint(services: Services) -> Blueprint:
                 f"no snapshot yet for {', '.join(missing)}",
                 retry_after=interval,
             )
-        return jsonify({"status": "ready", "datasets": list(CACHED_DATASETS)})
+        return jsonify({"status": "ready", "datasets": list(services.refreshers)})
 
     @bp.get("/health/deep")
     def deep() -> Response:

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, jsonify
 
 from mes_dashboard.config import Settings
+from mes_dashboard.datasets import refreshed
 from mes_dashboard.registry.pages import read_registry, visible_pages
 
 
@@ -25,10 +26,7 @@ def make_blueprint(settings: Settings) -> Blueprint:
         return jsonify(
             {
                 "plant_tz": settings.plant_tz,
-                "refresh_s": {
-                    "wip": settings.ui_refresh_wip_s,
-                    "resource": settings.ui_refresh_resource_s,
-                },
+                "refresh_s": {spec.name: spec.poll_s(settings) for spec in refreshed()},
                 "languages": ["zh-TW", "en"],
                 "default_language": "zh-TW",
             }

@@ -1,4 +1,4 @@
-"""The refresher: check the source watermark, rebuild when it moved, publish to the store."""
+"""The refresher: run a registered dataset's build each interval and publish what it built."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from mes_dashboard.datasets import REGISTRY
+from mes_dashboard.datasets.spec import Build, Cycle
 from mes_dashboard.errors import ApiError
-from mes_dashboard.snapshots.builder import BuildRules, Built, build_resource, build_wip
+from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.memory import release_unused_memory
 from mes_dashboard.snapshots.snapshot import make_snapshot
 from mes_dashboard.snapshots.store import SnapshotStore
@@ -43,7 +45,7 @@ class RefreshState:
 
 @dataclass
 class Refresher:
-    """Refreshes one dataset from a source into a store."""
+    """Refreshes one registered dataset from a source into a store."""
 
     dataset: str
     source: Source
@@ -53,11 +55,16 @@ class Refresher:
     clock: Clock = utc_now
     count_queries: Callable[[str, int], None] | None = None
     state: RefreshState = field(default_factory=RefreshState)
-    _watermarks: dict[str, object] = field(default_factory=dict)
-    _master: pa.Table | None = None
     _published: str | None = None
     attempts: int = 0
     _attempt_ended: threading.Condition = field(default_factory=threading.Condition)
+    _build: Build = field(init=False)
+
+    def __post_init__(self) -> None:
+        make_build = REGISTRY[self.dataset].build
+        if make_build is None:
+            raise KeyError(f"no refresher for dataset {self.dataset!r}")
+        self._build = make_build()
 
     def refresh_once(self) -> str:
         """One refresh cycle; returns built, unchanged, follower or failed."""
@@ -84,7 +91,7 @@ class Refresher:
         started = time.perf_counter()
         queries_before = self.state.source_queries
         try:
-            built = self._build(now)
+            built = self._build(self._cycle(now))
         except Exception as exc:  # any source failure keeps the last snapshot serving
             self.store.renew(self.dataset)
             self.state.last_result = "failed"
@@ -115,35 +122,20 @@ class Refresher:
         self.state.degraded_since = None
         return result
 
-    def _query(self, fn: Callable[[], object]) -> object:
-        self.state.source_queries += 1
-        return fn()
+    def _cycle(self, now: datetime) -> Cycle:
+        return Cycle(now, self.rules, self._fetch, self._watermark, self._holds_current)
 
-    def _build(self, now: datetime) -> Built | None:
-        if self.dataset == "wip":
-            mark = self._query(lambda: self.source.watermark("lot"))
-            current = self.store.current("wip")
-            # another leader may have published since this process last built: rebuild then
-            have = current is not None and current.version == self._published
-            if have and mark is not None and mark == self._watermarks.get("lot"):
-                return None
-            lot = self._fetch("lot")
-            mapping = self._fetch("spec_workcenter")
-            self._watermarks["lot"] = mark
-            return build_wip(lot, mapping, self.rules, now)
-        if self.dataset == "resource":
-            mark = self._query(lambda: self.source.watermark("resource"))
-            if self._master is None or mark is None or mark != self._watermarks.get("resource"):
-                self._master = self._fetch("resource")
-                self._watermarks["resource"] = mark
-            status = self._fetch("equipment_status")
-            mapping = self._fetch("spec_workcenter")
-            return build_resource(self._master, status, mapping, self.rules, now)
-        raise KeyError(f"no refresher for dataset {self.dataset!r}")
+    def _watermark(self, obj: str) -> object:
+        self.state.source_queries += 1
+        return self.source.watermark(obj)
 
     def _fetch(self, obj: str) -> pa.Table:
         self.state.source_queries += 1
         return self.source.fetch(obj)
+
+    def _holds_current(self) -> bool:
+        current = self.store.current(self.dataset)
+        return current is not None and current.version == self._published
 
     def run(self, stop: threading.Event) -> None:
         """Refresh every `interval_s` until `stop` is set."""
