@@ -46,6 +46,7 @@ test: system-deps setup lint types unit-fe unit-be build harness parity e2e ## E
 lint: setup
 	$(VENV)/bin/ruff check $(PY_DIRS)
 	$(VENV)/bin/ruff format --check $(PY_DIRS)
+	$(VENV)/bin/lint-imports --no-cache
 	npm run --silent lint
 
 types: setup
