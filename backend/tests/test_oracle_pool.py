@@ -51,7 +51,7 @@ def hole() -> Iterator[tuple[BlackHole, list[TimedPool]]]:
     with BlackHole() as listener:
         yield listener, pools
     for pool in pools:
-        # bounded: thin mode's close joins a background connect thread (see oracle_pool.py)
+        # bounded: thin mode's close joins a background connect thread (see bounded_pool.py)
         BoundedPool(pool).close(timeout_s=5)
 
 
