@@ -6,7 +6,7 @@
 import { type FieldSpec, fieldSpecs, type Locale } from "../core/contracts";
 import { formatDateTime, formatNumber, NULL_DISPLAY } from "../core/format";
 import type { Dataset } from "../core/query";
-import type { MessageKey } from "./i18n/i18n";
+import type { MessageKey } from "../i18n/i18n";
 
 export type RowJson = Record<string, unknown>;
 
