@@ -47,6 +47,7 @@ lint: setup
 	$(VENV)/bin/ruff check $(PY_DIRS)
 	$(VENV)/bin/ruff format --check $(PY_DIRS)
 	npm run --silent lint
+	npm run --silent deps
 
 types: setup
 	$(VENV)/bin/mypy
