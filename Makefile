@@ -48,6 +48,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check $(PY_DIRS)
 	$(VENV)/bin/lint-imports --no-cache
 	npm run --silent lint
+	npm run --silent deps
 
 types: setup
 	$(VENV)/bin/mypy

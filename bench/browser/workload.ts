@@ -66,7 +66,7 @@ export function filtersExcept(widgets: Record<string, Filter[]>, widget: string)
   return Object.entries(widgets).flatMap(([name, filters]) => (name === widget ? [] : filters));
 }
 
-/** The filter bar's widget name for a field (as in components/filter-model.ts). */
+/** The filter bar's widget name for a field (as in frontend/src/core/filter-model.ts). */
 export function fieldWidget(field: string): string {
   return `f.${field}`;
 }

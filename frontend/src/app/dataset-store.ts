@@ -5,7 +5,7 @@
  * and keeps the last good data (with its degraded/stale status) through failures.
  */
 import { type ShallowRef, shallowRef } from "vue";
-import type { Dataset, Filter, QueryResult } from "../core/query";
+import type { Filter, QueryResult, SnapshotDataset } from "../core/query";
 import type { Suggestion, SuggestRequest } from "../core/suggest";
 import type { CrossfilterScope, TableInfo } from "../core/worker/protocol";
 import type { CoreClient } from "../core/worker/worker-client";
@@ -25,7 +25,7 @@ export interface DatasetState extends PollState<LoadedSnapshot> {
 }
 
 export interface DatasetStoreOptions {
-  dataset: Dataset;
+  dataset: SnapshotDataset;
   fetchClient: FetchClient;
   core: CoreClient;
   /** Resolves to the polling interval (from /api/v1/ui-config). */
@@ -36,7 +36,7 @@ export interface DatasetStoreOptions {
 }
 
 export interface DatasetStore {
-  readonly dataset: Dataset;
+  readonly dataset: SnapshotDataset;
   readonly state: ShallowRef<DatasetState>;
   /** Start polling for one user; the returned function releases it (polling stops with the last). */
   acquire(): () => void;

@@ -3,10 +3,12 @@
  * UI language and their display text. Values arrive as the rows endpoint's JSON (timestamps as
  * ISO strings with offset); nothing here is HTML.
  */
+
+import type { DetailItem } from "../components/detail-item";
 import { type FieldSpec, fieldSpecs, type Locale } from "../core/contracts";
 import { formatDateTime, formatNumber, NULL_DISPLAY } from "../core/format";
 import type { Dataset } from "../core/query";
-import type { MessageKey } from "./i18n/i18n";
+import type { MessageKey } from "../i18n/i18n";
 
 export type RowJson = Record<string, unknown>;
 
@@ -17,14 +19,6 @@ export interface SectionDef {
   fields: readonly string[] | "rest";
   /** Shown only when this holds for the row. */
   when?: (row: RowJson) => boolean;
-}
-
-export interface DetailItem {
-  field: string;
-  label: string;
-  value: string;
-  /** Free text (comments): keep line breaks. */
-  multiline: boolean;
 }
 
 export interface DetailSection {

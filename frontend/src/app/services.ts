@@ -2,18 +2,18 @@
 import { type InjectionKey, inject, type Ref, ref, shallowRef } from "vue";
 import { documentVisibility } from "../browser/document-visibility";
 import { startCoreWorker } from "../browser/start-core-worker";
+import { type NavDrawer, navDrawers, type PageRegistry, parseRegistry } from "../core/page-registry";
 import type { CoreClient } from "../core/worker/worker-client";
 import { createFetchClient, type FetchClient } from "../net/fetch-client";
-import { createDatasetStore, type DatasetStore } from "./dataset-store";
-import { type NavDrawer, navDrawers, type PageRegistry, parseRegistry } from "./page-registry";
+import { createDatasetStores, type DatasetStores } from "./dataset-stores";
 import { loadUiConfig, type UiConfig } from "./ui-config";
 
 export interface AppServices {
   fetchClient: FetchClient;
   core: CoreClient;
   uiConfig: Promise<UiConfig>;
-  wip: DatasetStore;
-  resource: DatasetStore;
+  /** One store per snapshot dataset of the contract. */
+  stores: DatasetStores;
   registry: Ref<PageRegistry | null>;
   drawers: Ref<NavDrawer[]>;
   registryError: Ref<Error | null>;
@@ -28,14 +28,7 @@ export function createAppServices(): AppServices {
   const core = startCoreWorker();
   const visibility = documentVisibility();
   const uiConfig = loadUiConfig(fetchClient);
-  const store = (dataset: "wip" | "resource") =>
-    createDatasetStore({
-      dataset,
-      fetchClient,
-      core,
-      visibility,
-      intervalMs: uiConfig.then((c) => c.refreshS[dataset] * 1000),
-    });
+  const stores = createDatasetStores({ fetchClient, core, uiConfig, visibility });
   const registry = shallowRef<PageRegistry | null>(null);
   const drawers = shallowRef<NavDrawer[]>([]);
   const registryError = shallowRef<Error | null>(null);
@@ -56,8 +49,7 @@ export function createAppServices(): AppServices {
     fetchClient,
     core,
     uiConfig,
-    wip: store("wip"),
-    resource: store("resource"),
+    stores,
     registry,
     drawers,
     registryError,

@@ -1,16 +1,21 @@
 /** Browser settings from GET /api/v1/ui-config, with the documented defaults when unavailable. */
+import { SNAPSHOT_DATASETS } from "../core/contracts";
+import type { SnapshotDataset } from "../core/query";
 import type { FetchClient } from "../net/fetch-client";
 
 export interface UiConfig {
   plantTz: string;
-  refreshS: { wip: number; resource: number };
+  /** Poll interval per snapshot dataset, in seconds. */
+  refreshS: Record<SnapshotDataset, number>;
 }
 
-export const DEFAULT_UI_CONFIG: UiConfig = { plantTz: "Asia/Taipei", refreshS: { wip: 600, resource: 300 } };
+const DEFAULT_PLANT_TZ = "Asia/Taipei";
+const DEFAULT_REFRESH_S: Partial<Record<SnapshotDataset, number>> = { wip: 600, resource: 300 };
+const FALLBACK_REFRESH_S = 300;
 
 interface UiConfigBody {
   plant_tz?: unknown;
-  refresh_s?: { wip?: unknown; resource?: unknown };
+  refresh_s?: Record<string, unknown>;
 }
 
 const seconds = (value: unknown, fallback: number) =>
@@ -19,14 +24,14 @@ const seconds = (value: unknown, fallback: number) =>
 /** Parse the endpoint's body; anything missing or malformed keeps its default. */
 export function parseUiConfig(body: unknown): UiConfig {
   const b = (typeof body === "object" && body !== null ? body : {}) as UiConfigBody;
-  return {
-    plantTz: typeof b.plant_tz === "string" ? b.plant_tz : DEFAULT_UI_CONFIG.plantTz,
-    refreshS: {
-      wip: seconds(b.refresh_s?.wip, DEFAULT_UI_CONFIG.refreshS.wip),
-      resource: seconds(b.refresh_s?.resource, DEFAULT_UI_CONFIG.refreshS.resource),
-    },
-  };
+  const given = typeof b.refresh_s === "object" && b.refresh_s !== null ? b.refresh_s : {};
+  const refreshS = Object.fromEntries(
+    SNAPSHOT_DATASETS.map((d) => [d, seconds(given[d], DEFAULT_REFRESH_S[d] ?? FALLBACK_REFRESH_S)]),
+  ) as Record<SnapshotDataset, number>;
+  return { plantTz: typeof b.plant_tz === "string" ? b.plant_tz : DEFAULT_PLANT_TZ, refreshS };
 }
+
+export const DEFAULT_UI_CONFIG: UiConfig = parseUiConfig(null);
 
 export async function loadUiConfig(client: FetchClient): Promise<UiConfig> {
   try {

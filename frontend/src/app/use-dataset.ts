@@ -1,11 +1,12 @@
 /** Use a dataset in a page: polling runs while mounted; freshness figures for the header. */
 import { computed, onBeforeUnmount } from "vue";
-import { currentAgeS } from "./format-age";
+import type { SnapshotDataset } from "../core/query";
+import { currentAgeS } from "../i18n/format-age";
 import { useServices } from "./services";
 
-export function useDataset(name: "wip" | "resource") {
+export function useDataset(name: SnapshotDataset) {
   const services = useServices();
-  const store = services[name];
+  const store = services.stores[name];
   const release = store.acquire();
   onBeforeUnmount(release);
   const state = store.state;

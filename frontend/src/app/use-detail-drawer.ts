@@ -1,10 +1,11 @@
 /** A drawer showing one row (GET .../rows/<key>) in labelled sections: the row and the drawer's props. */
 import { computed, type Ref } from "vue";
+import type { SnapshotDataset } from "../core/query";
+import { useI18n } from "../i18n/i18n";
 import { buildDetailSections, type SectionDef } from "./detail-sections";
-import { useI18n } from "./i18n/i18n";
 import { useRowDetail } from "./use-row-detail";
 
-export function useDetailDrawer(dataset: "wip" | "resource", key: Ref<string | null>, defs: readonly SectionDef[]) {
+export function useDetailDrawer(dataset: SnapshotDataset, key: Ref<string | null>, defs: readonly SectionDef[]) {
   const { t, locale } = useI18n();
   const detail = useRowDetail(dataset, key);
   const sections = computed(() =>

@@ -1,8 +1,8 @@
 /** A filter bar's fields, labels and suggestions (core suggest under every other filter, not its own). */
 import { computed } from "vue";
-import { WIDGET_PREFIX } from "../components/filter-model";
+import { WIDGET_PREFIX } from "../core/filter-model";
+import { useI18n } from "../i18n/i18n";
 import type { DatasetStore } from "./dataset-store";
-import { useI18n } from "./i18n/i18n";
 
 export function useFilterBar(store: DatasetStore, fieldNames: readonly string[]) {
   const { t, fieldLabel } = useI18n();

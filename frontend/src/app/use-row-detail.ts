@@ -1,5 +1,6 @@
 /** One row with its detail fields from GET /api/v1/datasets/<name>/rows/<key> (drawers use it). */
 import { type Ref, ref, shallowRef, watch } from "vue";
+import type { SnapshotDataset } from "../core/query";
 import type { ApiError } from "../net/api-error";
 import type { RowJson } from "./detail-sections";
 import { useServices } from "./services";
@@ -8,7 +9,7 @@ export function rowUrl(dataset: string, key: string): string {
   return `/api/v1/datasets/${dataset}/rows/${encodeURIComponent(key)}`;
 }
 
-export function useRowDetail(dataset: "wip" | "resource", key: Ref<string | null>) {
+export function useRowDetail(dataset: SnapshotDataset, key: Ref<string | null>) {
   const { fetchClient } = useServices();
   const row = shallowRef<RowJson | null>(null);
   const loading = ref(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addValue, chipsOf, removeChip, setContains, widgetsOf } from "./filter-model";
+import { addValue, chipsOf, removeChip, setContains, widgetsOf } from "../core/filter-model";
 import { sameRange, visibleRange } from "./virtual-range";
 
 describe("visibleRange", () => {

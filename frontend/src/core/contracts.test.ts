@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
+import fieldsJson from "../../../contracts/fields.json";
 import {
   datasetKey,
   errorSpec,
   fieldSpec,
   fieldSpecs,
   isDataset,
+  isSnapshotDataset,
   metricSpec,
   metricSpecs,
   PLANT_TIME_ZONE,
+  SNAPSHOT_DATASETS,
 } from "./contracts";
 
 describe("contracts", () => {
@@ -22,5 +25,18 @@ describe("contracts", () => {
     expect(metricSpecs("resource").every((m) => m.datasets.includes("resource"))).toBe(true);
     expect(errorSpec("DB_TIMEOUT")).toEqual({ status: 504, retryable: true, title: "Database call timed out" });
     expect(errorSpec("constructor")).toBeUndefined();
+  });
+
+  it("lists the snapshot datasets by their contract kind, which the SnapshotDataset type reads from the watermark", () => {
+    const entries = Object.entries(fieldsJson.datasets) as [string, { kind: string; watermark?: string }][];
+    const snapshots = entries.filter(([, d]) => d.kind === "snapshot").map(([name]) => name);
+    expect(snapshots.length).toBeGreaterThan(0);
+    expect(SNAPSHOT_DATASETS).toEqual(snapshots);
+    for (const [name, d] of entries) {
+      expect(["snapshot", "query"], name).toContain(d.kind);
+      expect(typeof d.watermark === "string", name).toBe(d.kind === "snapshot");
+      expect(isSnapshotDataset(name), name).toBe(d.kind === "snapshot");
+    }
+    expect(isSnapshotDataset("toString")).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 import errorsJson from "../../../contracts/errors.json";
 import fieldsJson from "../../../contracts/fields.json";
 import metricsJson from "../../../contracts/metrics.json";
-import type { Dataset, Filter } from "./query";
+import type { Dataset, Filter, SnapshotDataset } from "./query";
 
 export type Locale = "zh-TW" | "en";
 export type FieldType = "utf8" | "dictionary" | "int32" | "float64" | "bool" | "timestamp";
@@ -49,6 +49,7 @@ export interface ErrorSpec {
 }
 
 interface DatasetSpec {
+  kind: "snapshot" | "query";
   key: string | null;
   columns: FieldSpec[];
 }
@@ -62,6 +63,9 @@ export const PLANT_TIME_ZONE: string = fieldsJson.timezone;
 
 export const DATASETS = Object.keys(datasets) as Dataset[];
 
+/** The datasets served as cached full tables, in contract order (one browser store each). */
+export const SNAPSHOT_DATASETS = DATASETS.filter((d) => datasets[d].kind === "snapshot") as SnapshotDataset[];
+
 const fieldIndex = new Map(DATASETS.map((d) => [d, new Map(datasets[d].columns.map((f) => [f.name, f]))]));
 
 // First definition wins when an id repeats (contracts/metrics.json should keep ids unique).
@@ -70,6 +74,10 @@ for (const m of metrics) if (!metricIndex.has(m.id)) metricIndex.set(m.id, m);
 
 export function isDataset(name: unknown): name is Dataset {
   return typeof name === "string" && Object.hasOwn(datasets, name);
+}
+
+export function isSnapshotDataset(name: unknown): name is SnapshotDataset {
+  return isDataset(name) && datasets[name].kind === "snapshot";
 }
 
 /** Every column of a dataset, in contract order. */

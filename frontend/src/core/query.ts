@@ -1,7 +1,16 @@
 /** Types of the query contract (contracts/query.schema.json) and of its result. */
+import type fields from "../../../contracts/fields.json";
 import type { Scalar } from "./table";
 
-export type Dataset = "wip" | "resource" | "resource_history";
+type ContractDatasets = (typeof fields)["datasets"];
+
+/** A dataset named in contracts/fields.json. */
+export type Dataset = keyof ContractDatasets;
+
+/** A dataset served as a cached full table (`kind: "snapshot"`, the ones with a `watermark`). */
+export type SnapshotDataset = {
+  [D in Dataset]: ContractDatasets[D] extends { watermark: string } ? D : never;
+}[Dataset];
 
 export type Filter =
   | { field: string; op: "eq" | "ne"; value: string | number | boolean }

@@ -1,6 +1,6 @@
 /** Equipment status: widgets (filters, flags, categories, the matrix cell) and the queries. */
 import type { ViewQuery } from "../../app/use-core-queries";
-import { widgetsOf } from "../../components/filter-model";
+import { widgetsOf } from "../../core/filter-model";
 import { rowListingQueries } from "../../core/join-rows";
 import type { Filter, Query } from "../../core/query";
 

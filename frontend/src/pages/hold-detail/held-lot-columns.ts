@@ -1,9 +1,10 @@
 /** The held-lot table's columns: hold hours first, then where the lot is; contract export headers. */
-import type { MessageKey, MessageParams } from "../../app/i18n/i18n";
+
 import type { TableColumn } from "../../components/table-column";
 import { fieldSpec, type Locale } from "../../core/contracts";
 import { csvColumns } from "../../core/csv-export";
 import { formatDateTime, formatMetric, formatNumber } from "../../core/format";
+import type { MessageKey, MessageParams } from "../../i18n/i18n";
 
 interface Labels {
   t: (key: MessageKey, params?: MessageParams) => string;

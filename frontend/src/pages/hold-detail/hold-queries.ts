@@ -1,6 +1,6 @@
 /** Hold detail: widgets for the reason, the distributions' selections, and the queries. */
 import type { ViewQuery } from "../../app/use-core-queries";
-import { widgetsOf } from "../../components/filter-model";
+import { widgetsOf } from "../../core/filter-model";
 import { rowListingQueries } from "../../core/join-rows";
 import type { Filter, Query, QueryResult } from "../../core/query";
 import { dummyFilters } from "../wip-shared/wip-queries";

@@ -1,8 +1,9 @@
 /** The WIP detail lot table's columns: lot, equipment, status (with hold reason), package, QTY, specs. */
-import type { MessageKey, MessageParams } from "../../app/i18n/i18n";
+
 import type { TableColumn } from "../../components/table-column";
 import { fieldSpec } from "../../core/contracts";
 import { csvColumns } from "../../core/csv-export";
+import type { MessageKey, MessageParams } from "../../i18n/i18n";
 import { isStatusKey } from "../wip-shared/wip-queries";
 import { SPEC_PREFIX } from "./lot-rows";
 

@@ -1,7 +1,7 @@
 /** The WIP pages' crossfilter widgets and queries (contract JSON), shared by overview and detail. */
 
 import type { ViewQuery } from "../../app/use-core-queries";
-import { widgetsOf } from "../../components/filter-model";
+import { widgetsOf } from "../../core/filter-model";
 import type { Filter, Query } from "../../core/query";
 
 export const WIP_FILTER_FIELDS = ["WORKORDER", "LOTID", "PACKAGE_LEF", "PJ_TYPE"] as const;

@@ -1,5 +1,5 @@
 /** A data age in seconds as a short phrase ("3 分鐘" / "3 min"). */
-import type { MessageKey, MessageParams } from "./i18n/i18n";
+import type { MessageKey, MessageParams } from "./i18n";
 
 type Translate = (key: MessageKey, params?: MessageParams) => string;
 

@@ -3,7 +3,7 @@
  * typed text one `contains` filter. Each field is its own crossfilter widget, so a field's
  * suggestions respect the other fields' filters but not its own.
  */
-import type { Filter } from "../core/query";
+import type { Filter } from "./query";
 
 export interface FilterChip {
   field: string;

@@ -1,7 +1,7 @@
 /** The UI language: a reactive locale, the message catalogue lookup, and contract labels. */
 import { computed, ref } from "vue";
-import { fieldSpec, type Locale, metricSpec } from "../../core/contracts";
-import type { Dataset } from "../../core/query";
+import { fieldSpec, type Locale, metricSpec } from "../core/contracts";
+import type { Dataset } from "../core/query";
 import { en } from "./messages-en";
 import { zhTW } from "./messages-zh-tw";
 

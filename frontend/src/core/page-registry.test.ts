@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { navDrawers, parseRegistry } from "./page-registry";
-import { parseUiConfig } from "./ui-config";
 
 const label = (s: string) => ({ "zh-TW": s, en: s });
 
@@ -22,15 +21,5 @@ describe("page registry", () => {
     expect(registry.pages.map((p) => p.id)).toEqual(["a", "b"]);
     expect(navDrawers(registry).map((d) => [d.id, d.pages.map((p) => p.id)])).toEqual([["reports", ["b", "a"]]]);
     expect(parseRegistry("nonsense")).toEqual({ drawers: [], pages: [] });
-  });
-});
-
-describe("ui config", () => {
-  it("reads refresh intervals and keeps defaults for bad values", () => {
-    expect(parseUiConfig({ plant_tz: "Asia/Taipei", refresh_s: { wip: 60, resource: -1 } })).toEqual({
-      plantTz: "Asia/Taipei",
-      refreshS: { wip: 60, resource: 300 },
-    });
-    expect(parseUiConfig(null).refreshS.wip).toBe(600);
   });
 });

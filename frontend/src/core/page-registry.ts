@@ -1,5 +1,5 @@
 /** The page registry (GET /api/v1/pages): navigation drawers and the pages this user may open. */
-import type { Locale } from "../core/contracts";
+import type { Locale } from "./contracts";
 
 export interface RegistryPage {
   id: string;

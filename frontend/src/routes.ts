@@ -11,27 +11,27 @@ export const ROUTES: readonly RouteDef[] = [
   {
     id: "wip-overview",
     path: "/wip",
-    component: defineAsyncComponent(() => import("../pages/wip-overview/wip-overview-page.vue")),
+    component: defineAsyncComponent(() => import("./pages/wip-overview/wip-overview-page.vue")),
   },
   {
     id: "wip-detail",
     path: "/wip/detail",
-    component: defineAsyncComponent(() => import("../pages/wip-detail/wip-detail-page.vue")),
+    component: defineAsyncComponent(() => import("./pages/wip-detail/wip-detail-page.vue")),
   },
   {
     id: "hold-detail",
     path: "/hold",
-    component: defineAsyncComponent(() => import("../pages/hold-detail/hold-detail-page.vue")),
+    component: defineAsyncComponent(() => import("./pages/hold-detail/hold-detail-page.vue")),
   },
   {
     id: "equipment-status",
     path: "/equipment",
-    component: defineAsyncComponent(() => import("../pages/equipment-status/equipment-status-page.vue")),
+    component: defineAsyncComponent(() => import("./pages/equipment-status/equipment-status-page.vue")),
   },
   {
     id: "operations",
     path: "/ops",
-    component: defineAsyncComponent(() => import("../pages/operations/operations-page.vue")),
+    component: defineAsyncComponent(() => import("./pages/operations/operations-page.vue")),
   },
 ];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { currentAgeS, formatAge } from "./format-age";
-import { translate } from "./i18n/i18n";
+import { translate } from "./i18n";
 
 describe("formatAge", () => {
   const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
