@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 State = dict[str, Any]
 Filters = list[dict[str, Any]]
@@ -74,16 +75,17 @@ def detail_states(table: pa.Table) -> Iterator[tuple[str, State]]:
 
 
 def hold_states(table: pa.Table) -> Iterator[tuple[str, State]]:
-    """Hold detail: no reason chosen, a reason, the null reason, the distributions' selections."""
+    """Hold detail: no reason chosen, every held reason and the null one, the distributions."""
     base: State = {"filters": [], "includeDummy": False}
     yield "every reason", base
-    reason = common(table, "HOLDREASONNAME", 1)[0]
-    for selected in (reason, None):
+    held = table.filter(pc.equal(table.column("WIP_STATUS"), "HOLD"))
+    reasons = common(held, "HOLDREASONNAME", held.num_rows)
+    for selected in [*reasons, None]:
         yield f"reason {selected!r}", base | {"reason": selected}
     chosen = {
         "filters": wip_bar(table)[3:],
         "includeDummy": False,
-        "reason": reason,
+        "reason": reasons[0],
         "group": common(table, "WORKCENTER_GROUP", 1)[0],
         "pkg": common(table, "PACKAGE_LEF", 1)[0],
     }
