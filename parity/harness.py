@@ -4,7 +4,8 @@
 `page.evaluate` call: the bytes travel once as base64 (or, when large, are fetched by the page from
 the static server), each query is passed to `window.mesCore.evaluate` with its own copy of the
 bytes, and the outcomes come back as one JSON text (non-finite numbers tagged, so a NaN is never
-mistaken for null).
+mistaken for null). `BrowserCore.page_view(page_id, state)` asks `window.mesCore.pageViews` for
+the widgets and scoped queries a page runs in a UI state, as its own query module builds them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,17 @@ class Outcome:
     def error(self) -> str:
         """The error as `CODE: message`."""
         return f"rejected with code={self.code!r}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What a page runs in one UI state: its widgets' filters and its named, scoped queries."""
+
+    page: str
+    state: str
+    dataset: str
+    widgets: dict[str, list[dict[str, Any]]]
+    queries: dict[str, tuple[dict[str, Any], Any]] = field(repr=False)
 
 
 class HarnessMissingError(RuntimeError):
@@ -191,6 +203,20 @@ class BrowserCore:
     def call(self, script: str, arg: Any = None) -> Any:
         """Run a script in the page (for features beyond evaluate)."""
         return self.page.evaluate(script, arg)
+
+    def page_ids(self) -> list[str]:
+        """The pages `window.mesCore.pageViews` knows."""
+        return list(self.page.evaluate("() => [...window.mesCore.pageIds]"))
+
+    def page_view(self, page_id: str, state: dict[str, Any], label: str = "") -> PageView:
+        """The view the page `page_id` runs in the UI `state` (`label` names the state)."""
+        raw = self.page.evaluate(
+            "([id, state]) => JSON.stringify(window.mesCore.pageViews(id, JSON.parse(state)))",
+            [page_id, json.dumps(state, ensure_ascii=False, allow_nan=False)],
+        )
+        view = json.loads(raw)
+        queries = {name: (q["query"], q["scope"]) for name, q in view["queries"].items()}
+        return PageView(page_id, label, view["dataset"], view["widgets"], queries)
 
     def exposes(self, name: str) -> bool:
         """Whether `window.mesCore` has a function of this name."""

@@ -10,11 +10,18 @@ runs against it through PARITY_HARNESS_DIR, writing a JUnit report per mutation.
 
 Shrinking is off by default (PARITY_SHRINK=0): the question is which properties catch a mutant and
 how fast, and Hypothesis may spend up to 5 minutes minimizing each failure. `--shrink` keeps it.
+
+Page mutations change a page's query module instead (`frontend/src/pages/**`). Parity compares the
+browser with the reference on whatever query the page runs, so a valid changed query is not a
+failure; what must change is what the served-bytes test compares. Each page mutation runs that
+test on an unmutated and a mutated build with PARITY_VIEWS_LOG and reports the views that differ
+(and whether the test failed, as it must for a query the contract rejects).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -22,12 +29,16 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 COPIED = ["frontend/src", "frontend/harness", "contracts", "vite.harness.config.ts", "package.json"]
 CORE = "frontend/src/core"
+PAGES = "frontend/src/pages"
+SERVED = "parity/tests/test_parity_served.py"
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,39 @@ MUTATIONS = [
 ]
 
 
+PAGE_MUTATIONS = [
+    Mutation(
+        "page-kpi-metric",
+        f"{PAGES}/wip-shared/wip-queries.ts",
+        'kpi: { query: wip({ metrics: ["lots", "qty"] }) },',
+        'kpi: { query: wip({ metrics: ["lots"] }) },',
+        "the WIP overview's KPI query drops its `qty` metric",
+    ),
+    Mutation(
+        "page-reason-filter",
+        f"{PAGES}/hold-detail/hold-queries.ts",
+        '    filters: [{ field: "WIP_STATUS", op: "eq", value: "HOLD" }],\n'
+        '    groupBy: ["HOLD_TYPE"',
+        '    groupBy: ["HOLD_TYPE"',
+        "the hold detail's reason choices drop their `WIP_STATUS = HOLD` filter",
+    ),
+    Mutation(
+        "page-cell-scope",
+        f"{PAGES}/equipment-status/equipment-queries.ts",
+        "scope: EXCEPT_CELL },\n  };\n  MACHINE_LISTING",
+        "},\n  };\n  MACHINE_LISTING",
+        "the equipment page's machine names follow the matrix cell (scope `all`)",
+    ),
+    Mutation(
+        "page-unknown-metric",
+        f"{PAGES}/wip-shared/wip-queries.ts",
+        'kpi: { query: wip({ metrics: ["lots", "qty"] }) },',
+        'kpi: { query: wip({ metrics: ["lots", "qty_total"] }) },',
+        "the WIP overview's KPI query asks for a metric the contract does not have",
+    ),
+]
+
+
 def scratch_copy(workdir: Path) -> Path:
     """Copy what the harness build needs into `workdir` and link node_modules."""
     for item in [*COPIED, *(p.name for p in ROOT.glob("tsconfig*.json"))]:
@@ -191,11 +235,20 @@ def build(workdir: Path) -> Path:
     return workdir / "frontend" / "dist-harness"
 
 
-def run_suite(harness: Path, report: Path, stop_first: bool, shrink: bool) -> float:
+def run_suite(
+    harness: Path,
+    report: Path,
+    stop_first: bool,
+    shrink: bool,
+    tests: str = "parity/tests",
+    views_log: Path | None = None,
+) -> float:
     """Run the parity suite against a harness build; returns the wall time in seconds."""
     env = os.environ | {"PARITY_HARNESS_DIR": str(harness), "PARITY_SHRINK": "1" if shrink else "0"}
     env.setdefault("HYPOTHESIS_PROFILE", "ci")
-    args = [sys.executable, "-m", "pytest", "parity/tests", "-q", "-p", "no:cacheprovider"]
+    if views_log is not None:
+        env["PARITY_VIEWS_LOG"] = str(views_log)
+    args = [sys.executable, "-m", "pytest", tests, "-q", "-p", "no:cacheprovider"]
     args += [f"--junitxml={report}", "-o", "junit_family=xunit2"]
     if stop_first:
         args.append("-x")
@@ -214,6 +267,58 @@ def failures(report: Path) -> list[tuple[str, float]]:
     ]
 
 
+def compared_views(harness: Path, workdir: Path) -> tuple[dict[str, Any], list[str], float]:
+    """The served-bytes test's compared views per page, its failed tests and its wall time."""
+    log = workdir / "views"
+    log.mkdir()
+    report = workdir / "served.xml"
+    seconds = run_suite(harness, report, False, False, SERVED, log)
+    views = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in log.glob("*.json")}
+    return views, [name for name, _ in failures(report)], seconds
+
+
+def view_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """`page: query name (n of m states)` for each query or widget set that changed."""
+    changes = []
+    for page in sorted(set(before) | set(after)):
+        old, new = before.get(page, []), after.get(page, [])
+        counts: Counter[str] = Counter()
+        for a, b in zip(old, new, strict=False):
+            names = set(a["queries"]) | set(b["queries"])
+            counts.update(n for n in names if a["queries"].get(n) != b["queries"].get(n))
+            counts.update(["widgets"] if a["widgets"] != b["widgets"] else [])
+        if len(old) != len(new):
+            counts["states"] += 1
+        changes += [f"{page}: {name} ({n} of {len(old)} states)" for name, n in counts.items()]
+    return changes
+
+
+def check_pages(selected: list[Mutation]) -> int:
+    """Run the page mutations; print what the served-bytes test then compared. Returns misses."""
+    print("| page mutation | what | compared views that changed | served test | run |")
+    print("|---|---|---|---|---|")
+    missed = 0
+    with tempfile.TemporaryDirectory(prefix="pages-baseline-") as tmp:
+        base = scratch_copy(Path(tmp))
+        baseline, broken, _ = compared_views(build(base), base)
+        if broken or not baseline:
+            raise SystemExit(f"the unmutated served-bytes test does not pass: {broken}")
+        for mutation in selected:
+            with tempfile.TemporaryDirectory(prefix=f"mutant-{mutation.name}-") as mtmp:
+                workdir = scratch_copy(Path(mtmp))
+                apply(mutation, workdir)
+                views, failed, seconds = compared_views(build(workdir), workdir)
+            changes = view_changes(baseline, views) if views else []
+            missed += not (changes or failed)
+            changed = "; ".join(changes) or "**none**"
+            result = f"failed: {', '.join(failed)}" if failed else "passed"
+            print(
+                f"| {mutation.name} | {mutation.what} | {changed} | {result} | {seconds:.0f} s |",
+                flush=True,
+            )
+    return missed
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the selected mutations and print a Markdown table of the outcomes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -222,10 +327,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shrink", action="store_true", help="let Hypothesis shrink failures")
     args = parser.parse_args(argv)
     selected = [m for m in MUTATIONS if args.k in m.name]
+    pages = [m for m in PAGE_MUTATIONS if args.k in m.name]
+    missed = check_pages(pages) if pages else 0
+    if not selected:
+        return 1 if missed else 0
     timing = "seconds to fail" + (", incl. shrinking" if args.shrink else "")
     print(f"| mutation | what | caught by ({timing}) | suite run |")
     print("|---|---|---|---|")
-    missed = 0
     for mutation in selected:
         with tempfile.TemporaryDirectory(prefix=f"mutant-{mutation.name}-") as tmp:
             workdir = scratch_copy(Path(tmp))

@@ -1,8 +1,10 @@
 /**
  * Parity harness: window.mesCore.evaluate(ipc, query) runs the pages' core modules (in the core
  * worker) on the given Arrow bytes; `pareto(values)` and `topN(rows, options)` are the core's
- * functions over result rows (as the pages call them). The last bytes stay decoded, so repeated queries on the same
- * bytes skip the decode. Rejections are CoreErrors with `code` (INVALID_QUERY for bad queries)
+ * functions over result rows (as the pages call them); `pageViews(pageId, state)` is the page's
+ * view in that UI state (widgets and scoped queries, built by the page's own query module), and
+ * `pageIds` lists the pages. The last bytes stay decoded, so repeated queries on the same bytes
+ * skip the decode. Rejections are CoreErrors with `code` (INVALID_QUERY for bad queries)
  * and a message starting with the code.
  */
 import { startCoreWorker } from "../src/browser/start-core-worker";
@@ -11,10 +13,20 @@ import { pareto } from "../src/core/pareto";
 import type { QueryResult, ResultRow } from "../src/core/query";
 import { type TopNOptions, type TopNResult, topN } from "../src/core/top-n";
 import { CORE_VERSION } from "../src/core/version";
+import {
+  isPageId,
+  PAGE_IDS,
+  type PageId,
+  type PageState,
+  pageViews,
+  type ResolvedPageView,
+} from "../src/pages/page-views";
 
 export interface MesCore {
   evaluate(ipc: Uint8Array | ArrayBuffer | number[], query: object): Promise<QueryResult>;
   pareto(values: (number | null)[]): (number | null)[];
+  pageViews<P extends PageId>(pageId: P, state: PageState<P>): ResolvedPageView;
+  pageIds: readonly PageId[];
   topN(rows: ResultRow[], options: TopNOptions): TopNResult;
   version: string;
 }
@@ -60,6 +72,11 @@ async function evaluate(ipc: Uint8Array | ArrayBuffer | number[], query: object)
   return result.value;
 }
 
-window.mesCore = { evaluate, pareto, topN, version: CORE_VERSION };
+function pageViewsOf<P extends PageId>(pageId: P, state: PageState<P>): ResolvedPageView {
+  if (!isPageId(pageId)) throw new CoreError("BAD_REQUEST", `unknown page id ${JSON.stringify(pageId)}`);
+  return pageViews(pageId, state);
+}
+
+window.mesCore = { evaluate, pareto, topN, pageViews: pageViewsOf, pageIds: PAGE_IDS, version: CORE_VERSION };
 const status = document.getElementById("status");
 if (status) status.textContent = `ready (core ${CORE_VERSION})`;

@@ -1,21 +1,28 @@
-"""The real app's served payloads: the pages' views, replayed through the core worker's crossfilter
-as the pages run them (widgets set, then each query in its scope), equal the reference on the bytes
+"""The real app's served payloads: each page's views, taken from the browser
+(`window.mesCore.pageViews`, built by the page's own query module) for the UI states of
+`parity.page_states`, replayed through the core worker's crossfilter as the pages run them
+(widgets set, then each query in its scope), equal the reference on the bytes
 `/api/v1/datasets/wip` and `/resource` actually return.
+
+With PARITY_VIEWS_LOG=<directory>, every compared view is written there as `<page>.json` (the
+mutation check diffs these to show that a changed page query changes what is compared).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
-from parity.app_server import RunningApp, running_app
+from parity.app_server import Payload, RunningApp, running_app
 from parity.compare import describe_mismatch
 from parity.crossfilter import CrossfilterModel, WorkerCrossfilter
-from parity.harness import BrowserCore
-from parity.pages import View, equipment_views, wip_views
+from parity.harness import BrowserCore, PageView
+from parity.page_states import PAGES
 from parity.runner import ParityError, compare_outcomes, pair_outcomes, with_unlimited
 
 ARROW = "application/vnd.apache.arrow.stream"
@@ -27,27 +34,50 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
         yield running
 
 
-@pytest.mark.parametrize(("dataset", "views"), [("wip", wip_views), ("resource", equipment_views)])
+@pytest.fixture(scope="module")
+def payloads(app: RunningApp) -> dict[str, Payload]:
+    return {
+        dataset: app.dataset(dataset) for dataset in sorted({p.dataset for p in PAGES.values()})
+    }
+
+
+def test_every_page_has_states(core: BrowserCore) -> None:
+    assert sorted(core.page_ids()) == sorted(PAGES)
+
+
+@pytest.mark.parametrize("page_id", list(PAGES))
 def test_page_views_on_served_bytes(
-    core: BrowserCore,
-    app: RunningApp,
-    dataset: str,
-    views: Callable[[pa.Table], Iterable[View]],
+    core: BrowserCore, payloads: dict[str, Payload], page_id: str
 ) -> None:
-    payload = app.dataset(dataset)
+    page = PAGES[page_id]
+    payload = payloads[page.dataset]
     assert payload.content_type == ARROW
     table = pa.ipc.open_stream(payload.body).read_all()
     assert table.num_rows > 0
-    worker = WorkerCrossfilter(core, name=dataset)
-    (loaded,) = worker.send([{"type": "load", "dataset": dataset}], payload.body)
+    worker = WorkerCrossfilter(core, name=page_id)
+    (loaded,) = worker.send([{"type": "load", "dataset": page.dataset}], payload.body)
     assert loaded.ok, loaded.error()
     widgets: set[str] = set()
-    for view in views(table):
+    views = [core.page_view(page_id, state, label) for label, state in page.states(table)]
+    log_views(page_id, views)
+    for view in views:
+        assert view.dataset == page.dataset, f"{page_id} runs on {view.dataset}"
+        assert view.queries, f"{page_id} / {view.state}: no queries"
         check_view(worker, table, view, stale=widgets - set(view.widgets))
         widgets |= set(view.widgets)
 
 
-def check_view(worker: WorkerCrossfilter, table: pa.Table, view: View, stale: set[str]) -> None:
+def log_views(page_id: str, views: list[PageView]) -> None:
+    """Write the compared views to PARITY_VIEWS_LOG/<page>.json when that is set."""
+    directory = os.environ.get("PARITY_VIEWS_LOG")
+    if not directory:
+        return
+    record = [{"state": v.state, "widgets": v.widgets, "queries": v.queries} for v in views]
+    path = Path(directory) / f"{page_id}.json"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def check_view(worker: WorkerCrossfilter, table: pa.Table, view: PageView, stale: set[str]) -> None:
     """Set the view's widgets (clearing `stale` ones), run its queries in their scopes, compare."""
     __tracebackhide__ = True
     model = CrossfilterModel({w: f for w, f in view.widgets.items() if f})

@@ -3,6 +3,7 @@ import type { ViewQuery } from "../../app/use-core-queries";
 import { widgetsOf } from "../../core/filter-model";
 import { rowListingQueries } from "../../core/join-rows";
 import type { Filter, Query } from "../../core/query";
+import type { PageView } from "../page-view";
 
 export const EQ_FILTER_FIELDS = ["WORKCENTER_GROUP", "RESOURCEFAMILYNAME", "LOCATIONNAME"] as const;
 export const E10_STATUSES = ["PRD", "SBY", "UDT", "SDT", "EGT", "NST", "OTHER"] as const;
@@ -141,4 +142,9 @@ export function equipmentQueries(): Record<string, ViewQuery> {
     out[`m${i}`] = { query };
   });
   return out;
+}
+
+/** The equipment status page's view in a UI state. */
+export function equipmentStatusViews(state: EquipmentViewState): PageView {
+  return { widgets: equipmentWidgets(state), queries: equipmentQueries() };
 }

@@ -3,6 +3,7 @@ import type { ViewQuery } from "../../app/use-core-queries";
 import { widgetsOf } from "../../core/filter-model";
 import { rowListingQueries } from "../../core/join-rows";
 import type { Filter, Query, QueryResult } from "../../core/query";
+import type { PageView } from "../page-view";
 import { dummyFilters } from "../wip-shared/wip-queries";
 
 /** Hold duration buckets in hours: [0, 24), [24, 72), [72, 168), 168+ (rule 4). */
@@ -100,6 +101,15 @@ export const REASON_CHOICES: ViewQuery = {
     sort: [{ by: "qty", desc: true }],
   }),
 };
+
+/** The hold detail page's view: the reason choices until a reason is chosen, then its details. */
+export function holdDetailViews(state: HoldViewState): PageView {
+  if (state.reason === undefined) {
+    const { filters, includeDummy } = state;
+    return { widgets: holdWidgets({ filters, includeDummy }), queries: { reasons: REASON_CHOICES } };
+  }
+  return { widgets: holdWidgets(state), queries: holdQueries() };
+}
 
 export interface BucketRow {
   index: number | null;

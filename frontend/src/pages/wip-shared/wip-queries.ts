@@ -3,6 +3,7 @@
 import type { ViewQuery } from "../../app/use-core-queries";
 import { widgetsOf } from "../../core/filter-model";
 import type { Filter, Query } from "../../core/query";
+import type { PageView } from "../page-view";
 
 export const WIP_FILTER_FIELDS = ["WORKORDER", "LOTID", "PACKAGE_LEF", "PJ_TYPE"] as const;
 
@@ -90,4 +91,10 @@ export function overviewQueries(): Record<string, ViewQuery> {
     quality: paretoOf("quality"),
     nonQuality: paretoOf("non_quality"),
   };
+}
+
+/** The WIP overview page's view in a UI state. */
+export function wipOverviewViews(state: WipViewState): PageView {
+  const { filters, status, includeDummy } = state;
+  return { widgets: wipWidgets({ filters, status, includeDummy }), queries: overviewQueries() };
 }
