@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEMO_DB ?= .data/demo.sqlite
-PY_DIRS := $(wildcard backend parity e2e bench)
+PY_DIRS := $(wildcard backend parity e2e bench testkit)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export HYPOTHESIS_PROFILE ?= ci
 

@@ -35,17 +35,16 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from bench_env import CHROMIUM, CHROMIUM_ARGS, machine, wait_for_idle
+from bench_env import machine, wait_for_idle
 from playwright.sync_api import Page, sync_playwright
+
+from testkit.app_server import GunicornServer, demo_env
+from testkit.chromium import launch
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
 WORK = ROOT / ".work"
 DIST = REPO / "frontend" / "dist"
-sys.path.insert(0, str(REPO / "backend" / "tests"))
-
-from server_process import GunicornServer  # noqa: E402
-
 VIEWPORT = {"width": 1600, "height": 1000}
 FRAME_MS = 1000 / 60
 
@@ -396,25 +395,14 @@ def main() -> None:
         "notes": args.note,
     }
     with tempfile.TemporaryDirectory(prefix="table-scroll-") as tmp:
-        server = GunicornServer(
-            {
-                "MES_ENV": "test",
-                "MES_DEMO_DB": str(db),
-                "MES_DEMO_SIMULATE": "false",
-                "MES_WORKERS": "1",
-                "MES_LOG_LEVEL": "WARNING",
-                "MES_PAGE_REGISTRY": str(Path(tmp) / "pages.json"),
-                "REDIS_URL": "",
-            },
-            log=Path(tmp) / "gunicorn.log",
-        )
+        server = GunicornServer(demo_env(db, Path(tmp)), log=Path(tmp) / "gunicorn.log")
         print(f"starting gunicorn on {db.name}", file=sys.stderr)
         server.start(timeout=300)
         try:
             group, lots = biggest_group(server.url)
             results["group"] = {"name": group, "lots": lots}
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch(p)
                 results["chromium"] = browser.version
                 context = browser.new_context(locale="zh-TW", viewport=VIEWPORT)
                 page = context.new_page()

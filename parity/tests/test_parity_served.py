@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable, Iterator
 import pyarrow as pa
 import pytest
 
-from parity.app_server import RunningApp, running_app
 from parity.compare import describe_mismatch
 from parity.crossfilter import CrossfilterModel, WorkerCrossfilter
 from parity.harness import BrowserCore
 from parity.pages import View, equipment_views, wip_views
 from parity.runner import ParityError, compare_outcomes, pair_outcomes, with_unlimited
+from testkit.app_server import RunningApp, running_app
 
 ARROW = "application/vnd.apache.arrow.stream"
 
