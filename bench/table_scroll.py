@@ -46,6 +46,7 @@ REPO = ROOT.parent
 WORK = ROOT / ".work"
 DIST = REPO / "frontend" / "dist"
 VIEWPORT = {"width": 1600, "height": 1000}
+QUICK_LOTS = 20_000
 FRAME_MS = 1000 / 60
 
 # Runs in the page: one phase of scrolling, measured. Returns the raw frame intervals and checks.
@@ -376,7 +377,14 @@ def main() -> None:
     )
     parser.add_argument("--out", default="table_scroll", help="result file name in results/")
     parser.add_argument("--note", action="append", default=[], help="a line for the report")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run (20,000 lots, one short run), results in a temp dir, not results/",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.lots, args.runs, args.seconds, args.jumps = QUICK_LOTS, 1, 0.5, 30
     command = ".venv/bin/python bench/table_scroll.py " + " ".join(sys.argv[1:])
     db = WORK / f"demo-{args.lots}.sqlite"
     if not db.exists():
@@ -436,11 +444,12 @@ def main() -> None:
     results["page_errors"] = errors
     results["headline"] = headline(runs)
     results["runs"] = runs
-    out = ROOT / "results"
+    out = Path(tempfile.mkdtemp(prefix="table-scroll-quick-")) if args.quick else ROOT / "results"
     out.mkdir(exist_ok=True)
     (out / f"{args.out}.json").write_text(json.dumps(results, indent=1) + "\n")
     (out / f"{args.out}.md").write_text(to_markdown(results))
     print(to_markdown(results))
+    print(f"written to {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":
