@@ -56,7 +56,7 @@ unit-fe: setup
 	npm run --silent test
 
 unit-be: setup
-	timeout 900 $(VENV)/bin/pytest backend/tests -q -p no:cacheprovider
+	timeout 900 $(VENV)/bin/pytest backend/tests testkit/tests -q -p no:cacheprovider
 
 parity: setup harness
 	@if [ -d parity/tests ]; then $(VENV)/bin/pytest parity/tests -q -p no:cacheprovider; \
