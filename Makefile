@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 DEMO_DB ?= .data/demo.sqlite
-PY_DIRS := $(wildcard backend parity e2e bench)
+PY_DIRS := $(wildcard backend parity e2e bench testkit)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export HYPOTHESIS_PROFILE ?= ci
 
@@ -58,7 +58,7 @@ unit-fe: setup
 	npm run --silent test
 
 unit-be: setup
-	timeout 900 $(VENV)/bin/pytest backend/tests -q -p no:cacheprovider
+	timeout 900 $(VENV)/bin/pytest backend/tests testkit/tests -q -p no:cacheprovider
 
 parity: setup harness
 	@if [ -d parity/tests ]; then $(VENV)/bin/pytest parity/tests -q -p no:cacheprovider; \

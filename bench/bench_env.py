@@ -1,4 +1,4 @@
-"""What the browser benchmarks share: the Chromium launch, waiting for a quiet machine, the host."""
+"""What the browser benchmarks share: waiting for a quiet machine, and the host they ran on."""
 
 from __future__ import annotations
 
@@ -8,15 +8,6 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Any
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def wait_for_idle(seconds: float) -> list[float]:

@@ -26,15 +26,15 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from bench_env import CHROMIUM, machine, wait_for_idle
-from bench_env import CHROMIUM_ARGS as BASE_CHROMIUM_ARGS
+from bench_env import machine, wait_for_idle
 from playwright.sync_api import Browser, sync_playwright
+
+from testkit.chromium import launch
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
 WORK = ROOT / ".work"
 DIST = ROOT / "browser" / "dist"
-CHROMIUM_ARGS = [*BASE_CHROMIUM_ARGS, "--js-flags=--expose-gc"]
 ENGINES = ("core", "arquero", "duckdb")
 
 
@@ -448,7 +448,7 @@ def main() -> None:
         "sizes": {},
     }
     with static_server() as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p, extra_args=["--js-flags=--expose-gc"])
         results["chromium"] = browser.version
         for i, lots in enumerate(sizes):
             args.parity = args.parity and i == 0

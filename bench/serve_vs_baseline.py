@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mes_dashboard.sources.demo.generator import generate
+from testkit.app_server import GunicornServer
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "backend" / "tests"))
-from mes_dashboard.sources.demo.generator import generate  # noqa: E402
-from server_process import GunicornServer  # noqa: E402
 
 WIDGETS = ("kpi", "status", "matrix", "pareto_quality", "pareto_non_quality")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -141,10 +141,10 @@ def main() -> None:
         "PYTHONPATH": str(ROOT / "bench"),
         "MES_REFRESH_WIP_S": "3600",
         "MES_REFRESH_RESOURCE_S": "3600",
+        "GUNICORN_CMD_ARGS": "--access-logfile=/dev/null",
     }
     # the bench app module adds the baseline endpoint to the product app
     srv = GunicornServer(env, app="baseline_app:app")
-    srv.env["GUNICORN_CMD_ARGS"] = "--access-logfile=/dev/null"
     srv.start(timeout=300)
     try:
         pids = workers(srv.proc.pid)  # type: ignore[union-attr]

@@ -35,18 +35,18 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from bench_env import CHROMIUM, CHROMIUM_ARGS, machine, wait_for_idle
+from bench_env import machine, wait_for_idle
 from playwright.sync_api import Page, sync_playwright
+
+from testkit.app_server import GunicornServer, demo_env
+from testkit.chromium import launch
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
 WORK = ROOT / ".work"
 DIST = REPO / "frontend" / "dist"
-sys.path.insert(0, str(REPO / "backend" / "tests"))
-
-from server_process import GunicornServer  # noqa: E402
-
 VIEWPORT = {"width": 1600, "height": 1000}
+QUICK_LOTS = 20_000
 FRAME_MS = 1000 / 60
 
 # Runs in the page: one phase of scrolling, measured. Returns the raw frame intervals and checks.
@@ -377,7 +377,14 @@ def main() -> None:
     )
     parser.add_argument("--out", default="table_scroll", help="result file name in results/")
     parser.add_argument("--note", action="append", default=[], help="a line for the report")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run (20,000 lots, one short run), results in a temp dir, not results/",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.lots, args.runs, args.seconds, args.jumps = QUICK_LOTS, 1, 0.5, 30
     command = ".venv/bin/python bench/table_scroll.py " + " ".join(sys.argv[1:])
     db = WORK / f"demo-{args.lots}.sqlite"
     if not db.exists():
@@ -396,25 +403,14 @@ def main() -> None:
         "notes": args.note,
     }
     with tempfile.TemporaryDirectory(prefix="table-scroll-") as tmp:
-        server = GunicornServer(
-            {
-                "MES_ENV": "test",
-                "MES_DEMO_DB": str(db),
-                "MES_DEMO_SIMULATE": "false",
-                "MES_WORKERS": "1",
-                "MES_LOG_LEVEL": "WARNING",
-                "MES_PAGE_REGISTRY": str(Path(tmp) / "pages.json"),
-                "REDIS_URL": "",
-            },
-            log=Path(tmp) / "gunicorn.log",
-        )
+        server = GunicornServer(demo_env(db, Path(tmp)), log=Path(tmp) / "gunicorn.log")
         print(f"starting gunicorn on {db.name}", file=sys.stderr)
         server.start(timeout=300)
         try:
             group, lots = biggest_group(server.url)
             results["group"] = {"name": group, "lots": lots}
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch(p)
                 results["chromium"] = browser.version
                 context = browser.new_context(locale="zh-TW", viewport=VIEWPORT)
                 page = context.new_page()
@@ -448,11 +444,12 @@ def main() -> None:
     results["page_errors"] = errors
     results["headline"] = headline(runs)
     results["runs"] = runs
-    out = ROOT / "results"
+    out = Path(tempfile.mkdtemp(prefix="table-scroll-quick-")) if args.quick else ROOT / "results"
     out.mkdir(exist_ok=True)
     (out / f"{args.out}.json").write_text(json.dumps(results, indent=1) + "\n")
     (out / f"{args.out}.md").write_text(to_markdown(results))
     print(to_markdown(results))
+    print(f"written to {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -25,18 +25,10 @@ from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
+from testkit.chromium import BROWSER_TZ, launch
+
 ROOT = Path(__file__).resolve().parents[1]
 HARNESS_DIR = Path(os.environ.get("PARITY_HARNESS_DIR", ROOT / "frontend" / "dist-harness"))
-CHROMIUM = os.environ.get("PARITY_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# the page runs in a zone other than the plant's (Asia/Taipei) so time-zone leaks show up
-BROWSER_TZ = os.environ.get("MES_TEST_TZ", "America/Los_Angeles")
 BLOB_PREFIX = "/__parity__/blob/"
 INLINE_LIMIT = 256 * 1024  # bytes; larger payloads are fetched by the page instead
 NONFINITE = "__nonfinite__"
@@ -252,7 +244,7 @@ def browser_core(
     server.start()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(playwright)
             try:
                 context = browser.new_context(timezone_id=BROWSER_TZ)
                 page = context.new_page()

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real redis-server per test and links to it (see redis_server.py)."""
+"""Shared fixtures: a real redis-server per test and links to it (see testkit/redis_server.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from mes_dashboard.cluster.redis_link import RedisLink, make_client
 from mes_dashboard.config import Settings
-from redis_server import RedisServer
+from testkit.redis_server import RedisServer
 
 REDIS_TIMEOUT_S = 0.25
 

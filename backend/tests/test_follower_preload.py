@@ -7,8 +7,8 @@ from collections.abc import Callable
 from mes_dashboard.cluster.redis_link import RedisLink
 from mes_dashboard.cluster.redis_store import build_redis_store
 from mes_dashboard.datasets.refresher import Refresher
-from redis_server import RedisServer
 from table_source import RULES, TableSource
+from testkit.redis_server import RedisServer
 
 
 def test_follower_refresh_loads_the_shared_version(

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from mes_dashboard.sources.demo.generator import generate
-from server_process import GunicornServer, get
+from testkit.app_server import GunicornServer, get
 
 
 @pytest.fixture(scope="module")

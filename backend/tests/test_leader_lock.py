@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
+from fake_clock import FakeClock
 from mes_dashboard.cluster.leader_lock import LeaderLock
 from mes_dashboard.cluster.redis_link import RedisLink
-from redis_server import FakeClock, RedisServer
+from testkit.redis_server import RedisServer
 
 TTL_MS = 5000
 

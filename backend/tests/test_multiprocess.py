@@ -16,8 +16,8 @@ from mes_dashboard.cluster.redis_link import RedisLink, make_client
 from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
 from mes_dashboard.datasets.refresher import Refresher
-from redis_server import RedisServer
 from table_source import RULES, TableSource, wip_snapshot
+from testkit.redis_server import RedisServer
 
 CTX = multiprocessing.get_context("spawn")
 TICKS = 5

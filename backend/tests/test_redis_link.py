@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 import redis
 
+from fake_clock import FakeClock
 from mes_dashboard.cluster.redis_link import RedisLink
-from redis_server import FakeClock, RedisServer
+from testkit.redis_server import RedisServer
 
 MakeLink = Callable[..., RedisLink]
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
+from fake_clock import FakeClock
 from mes_dashboard.api.metrics import render_metrics
 from mes_dashboard.app import create_app
 from mes_dashboard.cluster.redis_link import RedisLink
@@ -18,8 +19,8 @@ from mes_dashboard.services import Services, build_services
 from mes_dashboard.snapshots.encode import decompress, read_ipc
 from mes_dashboard.snapshots.parts import PARTS, from_parts, to_parts
 from mes_dashboard.snapshots.snapshot import Snapshot
-from redis_server import FakeClock, RedisServer
 from table_source import TableSource, wip_snapshot
+from testkit.redis_server import RedisServer
 
 MakeLink = Callable[..., RedisLink]
 INTERVAL_S = 1.0

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mes_dashboard.sources.demo.generator import generate
-from redis_server import RedisServer
-from server_process import GunicornServer, get
+from testkit.app_server import GunicornServer, get
+from testkit.redis_server import RedisServer
 
 
 def cluster_queries(url: str, dataset: str) -> int:

@@ -6,8 +6,6 @@ and fails when the page logged a console error or threw.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,21 +16,10 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwrigh
 
 from e2e.reference_data import fetch_table
 from mes_dashboard.sources.demo.generator import generate
+from testkit.app_server import GunicornServer, demo_env
+from testkit.chromium import BROWSER_TZ, launch
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "backend" / "tests"))
-
-from server_process import GunicornServer  # noqa: E402
-
-CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-BROWSER_TZ = os.environ.get("MES_TEST_TZ", "America/Los_Angeles")
 SEED = 20251201
 
 
@@ -60,18 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("e2e")
     db = tmp / "demo.sqlite"
     generate(db, lots=3000, machines=300, seed=SEED, history_days=2)
-    gunicorn = GunicornServer(
-        {
-            "MES_ENV": "test",
-            "MES_DEMO_DB": str(db),
-            "MES_DEMO_SIMULATE": "false",
-            "MES_WORKERS": "1",
-            "MES_LOG_LEVEL": "WARNING",
-            "MES_PAGE_REGISTRY": str(tmp / "pages.json"),
-            "REDIS_URL": "",
-        },
-        log=tmp / "gunicorn.log",
-    )
+    gunicorn = GunicornServer(demo_env(db, tmp), log=tmp / "gunicorn.log")
     gunicorn.start()
     try:
         yield Server(gunicorn.url, db, gunicorn.log)
@@ -87,7 +63,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = launch(playwright)
     yield browser
     browser.close()
 

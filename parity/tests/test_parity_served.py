@@ -18,12 +18,12 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from parity.app_server import Payload, RunningApp, running_app
 from parity.compare import describe_mismatch
 from parity.crossfilter import CrossfilterModel, WorkerCrossfilter
 from parity.harness import BrowserCore, PageView
 from parity.page_states import PAGES
 from parity.runner import ParityError, compare_outcomes, pair_outcomes, with_unlimited
+from testkit.app_server import Payload, RunningApp, running_app
 
 ARROW = "application/vnd.apache.arrow.stream"
 

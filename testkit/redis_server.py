@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -13,14 +12,9 @@ from pathlib import Path
 
 import redis
 
+from testkit.ports import free_port
+
 REDIS_SERVER = "redis-server"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class RedisServer:
@@ -94,17 +88,3 @@ class RedisServer:
     def client(self) -> redis.Redis:
         """A plain client for assertions (close it after use)."""
         return redis.Redis(port=self.port, socket_timeout=2, socket_connect_timeout=2)
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand (the circuit's backoff window, the grace)."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward."""
-        self.now += seconds
