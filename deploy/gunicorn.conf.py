@@ -24,6 +24,13 @@ loglevel = _settings.log_level.lower()
 forwarded_allow_ips = "127.0.0.1"
 
 
+def on_starting(server: object) -> None:
+    """Refuse to start on a source that cannot serve (missing column, bad type, empty object)."""
+    from mes_dashboard.source_check.start import check_at_start
+
+    check_at_start(_settings)
+
+
 def worker_exit(server: object, worker: object) -> None:
     """Release leader locks and connections so another worker takes over at once."""
     app = getattr(worker, "wsgi", None)

@@ -18,9 +18,8 @@ from mes_dashboard.errors import ApiError
 from mes_dashboard.resilience.bounded_pool import BoundedPool
 from mes_dashboard.resilience.db_errors import DbError, DbErrorKind
 from mes_dashboard.sources.base import OBJECTS, WATERMARKS
-from mes_dashboard.sources.oracle import (
-    OracleSource,
-    fetch_arrow,
+from mes_dashboard.sources.oracle import OracleSource, fetch_arrow
+from mes_dashboard.sources.oracle_sql import (
     render_sql,
     statements,
     validate_object_name,
@@ -308,3 +307,40 @@ def test_pool_status_reports_both_pools_in_effect() -> None:
     assert status["request"]["getmode"] == "TIMEDWAIT"
     assert status["request"]["wait_timeout_ms"] == WAIT_MS
     assert status["request"]["max"] == 4 and status["health"]["max"] == 1
+
+
+def test_the_master_fetch_and_watermark_carry_their_binds() -> None:
+    conn = DataFrameConnection(driver_shaped_table())
+    stub_source(conn).fetch("resource")
+    ((sql, binds, _),) = conn.calls
+    assert "OBJECTCATEGORY = :category_1" in sql and "LOCATIONNAME NOT IN (:location_1" in sql
+    assert binds["category_1"] == "ASSEMBLY" and binds["location_1"] == "ATEC"
+    cursor = Cursor([("WATERMARK", oracledb.DB_TYPE_DATE, 23, None, None, None, True)], [(SNAP,)])
+    assert stub_source(RowConnection(cursor)).watermark("resource") == SNAP
+    ((wm_sql, wm_binds),) = cursor.executed
+    assert "MAX(LASTCHANGEDATE)" in wm_sql and "OBJECTTYPE = :type_2" in wm_sql
+    assert wm_binds == {"category_1": "ASSEMBLY", "type_1": "ASSEMBLY"} | {
+        "category_2": "WAFERSORT", "type_2": "WAFERSORT",
+    }  # fmt: skip
+
+
+def test_columns_describe_the_object_with_driver_types_and_rows_are_counted() -> None:
+    description = [
+        ("QTY", oracledb.DB_TYPE_NUMBER, 127, None, 0, -127, True),
+        ("EQUIPMENTCOUNT", oracledb.DB_TYPE_NUMBER, 11, None, 10, 0, True),
+        ("HOURS", oracledb.DB_TYPE_NUMBER, 14, None, 12, 6, True),
+        ("RESOURCEID", oracledb.DB_TYPE_CHAR, 16, 16, None, None, False),
+        ("RELEASETIME", oracledb.DB_TYPE_VARCHAR, 4000, 4000, None, None, True),
+        ("SYS_DATE", oracledb.DB_TYPE_DATE, 23, None, None, None, True),
+    ]
+    cursor = Cursor(description, [(42,)])
+    source = stub_source(RowConnection(cursor))
+    assert source.columns("lot") == [
+        ("QTY", "NUMBER"), ("EQUIPMENTCOUNT", "NUMBER(10,0)"), ("HOURS", "NUMBER(12,6)"),
+        ("RESOURCEID", "CHAR(16)"), ("RELEASETIME", "VARCHAR2(4000)"), ("SYS_DATE", "DATE"),
+    ]  # fmt: skip
+    assert cursor.executed[0][0] == "SELECT * FROM DWH.DW_MES_LOT_V WHERE 1 = 0"
+    assert source.row_count("resource") == 42
+    assert cursor.executed[1][0] == "SELECT COUNT(*) AS ROW_COUNT FROM DWH.DW_MES_RESOURCE"
+    with pytest.raises(KeyError):
+        source.row_count("resource_history")

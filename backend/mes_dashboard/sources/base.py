@@ -28,6 +28,9 @@ WATERMARKS = {
     "resource": "LASTCHANGEDATE",
 }
 
+# the (OBJECTCATEGORY, OBJECTTYPE) pairs of production machines in the equipment master
+MACHINE_KINDS = (("ASSEMBLY", "ASSEMBLY"), ("WAFERSORT", "WAFERSORT"))
+
 
 class Source(Protocol):
     """A read-only factory data source."""
@@ -44,6 +47,14 @@ class Source(Protocol):
 
     def fetch_history(self, start: date, end: date) -> pa.Table:
         """Return shift status history rows with TXNDATE in [start, end] (inclusive days)."""
+        ...
+
+    def columns(self, obj: str) -> list[tuple[str, str]]:
+        """(name, Oracle-like declared type) of each column of the object, in table order."""
+        ...
+
+    def row_count(self, obj: str) -> int:
+        """The number of rows of the object (never asked of resource_history)."""
         ...
 
     def close(self) -> None:

@@ -1,31 +1,24 @@
-"""The Oracle data warehouse source: SQL files, pooled full-table fetches straight to Arrow.
-
-Statements live in `mes_dashboard/sql/*.sql`; the only text ever substituted into them is a
-configured object name that passed `OBJECT_NAME`. Values travel as bind variables.
-"""
+"""The Oracle data warehouse source: statements from `oracle_sql.py`, pooled fetches to Arrow."""
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date, datetime
-from importlib import resources
 from typing import Any
 
 import oracledb
 import pyarrow as pa
 
-from mes_dashboard.config import ConfigError, Settings
+from mes_dashboard.config import Settings
 from mes_dashboard.resilience.bounded_pool import BoundedPool
-from mes_dashboard.sources.base import OBJECTS, WATERMARKS
+from mes_dashboard.sources.base import OBJECTS
 from mes_dashboard.sources.oracle_pool import (
     create_health_pool,
     create_pool,
     pool_settings_in_effect,
 )
+from mes_dashboard.sources.oracle_sql import Binds, render_sql, statement_binds, statements
 
-OBJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_$#]{0,127}(\.[A-Za-z][A-Za-z0-9_$#]{0,127})?")
-PLACEHOLDER = "{object}"
 ARRAYSIZE = 5000
 FETCHABLE = tuple(obj for obj in OBJECTS if obj != "resource_history")
 STRING_TYPES = (
@@ -35,38 +28,12 @@ STRING_TYPES = (
     oracledb.DB_TYPE_NCHAR,
     oracledb.DB_TYPE_LONG,
 )
-Binds = dict[str, Any]
-
-
-def validate_object_name(name: str) -> str:
-    """`name` when it is a plain `OBJECT` or `SCHEMA.OBJECT` identifier, else ValueError."""
-    if not OBJECT_NAME.fullmatch(name):
-        raise ValueError(f"{name!r} is not a plain Oracle object name (SCHEMA.OBJECT)")
-    return name
-
-
-def render_sql(template: str, object_name: str) -> str:
-    """The statement of `sql/<template>.sql`, comments dropped, with the validated object name."""
-    path = resources.files("mes_dashboard").joinpath("sql", f"{template}.sql")
-    lines = path.read_text("utf-8").splitlines()
-    text = "\n".join(line for line in lines if not line.lstrip().startswith("--"))
-    if PLACEHOLDER not in text:
-        raise ValueError(f"sql/{template}.sql has no {PLACEHOLDER} placeholder")
-    return text.replace(PLACEHOLDER, validate_object_name(object_name)).strip()
-
-
-def statements(settings: Settings) -> dict[str, str]:
-    """Every statement the source runs, by SQL file name, for the configured object names."""
-    out: dict[str, str] = {}
-    for obj, attr in OBJECTS.items():
-        name = getattr(settings, attr)
-        try:
-            out[obj] = render_sql(obj, name)
-            if obj in WATERMARKS:
-                out[f"{obj}_watermark"] = render_sql(f"{obj}_watermark", name)
-        except ValueError as exc:
-            raise ConfigError(f"MES_{attr.upper()}: {exc}") from None
-    return out
+DECLARED_NAMES = {
+    oracledb.DB_TYPE_VARCHAR: "VARCHAR2",
+    oracledb.DB_TYPE_CHAR: "CHAR",
+    oracledb.DB_TYPE_NVARCHAR: "NVARCHAR2",
+    oracledb.DB_TYPE_NCHAR: "NCHAR",
+}
 
 
 def raw_type(typ: pa.DataType) -> pa.DataType:
@@ -100,6 +67,19 @@ def column_type(info: Any) -> pa.DataType | None:
     if type_code in STRING_TYPES:
         return pa.string()
     return None
+
+
+def declared_type(info: Any) -> str:
+    """The Oracle declaration of a cursor.description entry: `NUMBER(10,0)`, `CHAR(16)`, `DATE`.
+
+    The driver describes NUMBER without precision as precision 0, scale -127.
+    """
+    type_code, size, precision, scale = info[1], info[3], info[4], info[5]
+    if type_code is oracledb.DB_TYPE_NUMBER:
+        return f"NUMBER({precision},{scale})" if precision else "NUMBER"
+    if type_code in DECLARED_NAMES:
+        return f"{DECLARED_NAMES[type_code]}({size})"
+    return str(type_code.name).removeprefix("DB_TYPE_")
 
 
 def fetch_arrow(
@@ -142,6 +122,8 @@ class OracleSource:
         dataframes: bool = True,
     ) -> None:
         self._sql = statements(settings)
+        self._binds = statement_binds(settings)
+        self._names = {obj: getattr(settings, attr) for obj, attr in OBJECTS.items()}
         self._pool = pool or BoundedPool(create_pool(settings))
         self._health = health_pool or BoundedPool(create_health_pool(settings), queue=0)
         self.arraysize = arraysize
@@ -151,7 +133,7 @@ class OracleSource:
         """The whole object as a raw table (CHAR padding kept, DATE as naive plant time)."""
         if obj not in FETCHABLE:
             raise KeyError(f"unknown object {obj!r}")
-        return self._table(self._sql[obj], None)
+        return self._table(self._sql[obj], self._binds.get(obj))
 
     def watermark(self, obj: str) -> datetime | None:
         """MAX of the object's watermark column, or None without a watermark or rows."""
@@ -160,11 +142,23 @@ class OracleSource:
         sql = self._sql.get(f"{obj}_watermark")
         if sql is None:
             return None
+        value = self._scalar(sql, self._binds.get(f"{obj}_watermark", {}))
+        return value if isinstance(value, datetime) else None
+
+    def columns(self, obj: str) -> list[tuple[str, str]]:
+        """(name, declaration) of each column, from the driver's description of a no-row query."""
+        sql = render_sql("describe", self._names[obj])
         with self._pool.connection() as conn, conn.cursor() as cursor:
             cursor.execute(sql)
-            row = cursor.fetchone()
-        value = row[0] if row else None
-        return value if isinstance(value, datetime) else None
+            description = cursor.description
+        return [(info[0], declared_type(info)) for info in description]
+
+    def row_count(self, obj: str) -> int:
+        """COUNT(*) of the object."""
+        if obj not in FETCHABLE:
+            raise KeyError(f"no row count for {obj!r}")
+        value = self._scalar(render_sql("row_count", self._names[obj]), {})
+        return int(value) if isinstance(value, int | float) else 0
 
     def fetch_history(self, start: date, end: date) -> pa.Table:
         """Shift status history rows with TXNDATE on the days [start, end]."""
@@ -188,6 +182,12 @@ class OracleSource:
         """Close both pools."""
         self._pool.close()
         self._health.close()
+
+    def _scalar(self, sql: str, binds: Binds) -> object:
+        with self._pool.connection() as conn, conn.cursor() as cursor:
+            cursor.execute(sql, binds)
+            row = cursor.fetchone()
+        return row[0] if row else None
 
     def _table(self, sql: str, binds: Binds | None) -> pa.Table:
         with self._pool.connection() as conn:

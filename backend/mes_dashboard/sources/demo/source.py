@@ -146,5 +146,25 @@ class DemoSource:
         where = 'WHERE "TXNDATE" >= ? AND "TXNDATE" < ?'
         return self._read(self._table(HISTORY_OBJECT), where, (low, high))
 
+    def columns(self, obj: str) -> list[tuple[str, str]]:
+        """(name, declared SQLite type) of each column of the object, in table order."""
+        table = self._table(obj)
+        conn = self._connect()
+        try:
+            info = conn.execute(f'PRAGMA table_info("{table}")').fetchall()
+        finally:
+            conn.close()
+        return [(row[1], row[2]) for row in info]
+
+    def row_count(self, obj: str) -> int:
+        """COUNT(*) of the object's table."""
+        table = self._table(obj)
+        conn = self._connect()
+        try:
+            (count,) = conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()
+        finally:
+            conn.close()
+        return int(count)
+
     def close(self) -> None:
         """Nothing to release: every call opens and closes its own connection."""
