@@ -22,7 +22,7 @@ from mes_dashboard.sources.base import OBJECTS
 from mes_dashboard.sources.demo.generator import generate
 from mes_dashboard.sources.demo.source import DemoSource
 from mes_dashboard.sources.oracle import declared_type
-from server_process import GunicornServer
+from testkit.app_server import GunicornServer
 
 NAMES = object_names({obj: getattr(Settings(), attr) for obj, attr in OBJECTS.items()})
 LOT = "DW_MES_LOT_V"
