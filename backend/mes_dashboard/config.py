@@ -83,6 +83,7 @@ class Settings:
     demo_seed: int = 20251201
     demo_simulate: bool = True
     demo_tick_seconds: float = 5.0
+    demo_faults: str = ""
 
     oracle_dsn: str = ""
     oracle_user: str = ""
@@ -203,6 +204,10 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"{_env_name(name)} must be positive")
     if s.source == "oracle" and not (s.oracle_dsn and s.oracle_user):
         raise ConfigError("MES_SOURCE=oracle needs ORACLE_DSN and ORACLE_USER")
+    if s.is_production and s.demo_faults:
+        raise ConfigError(
+            "MES_DEMO_FAULTS is a test and drill switch; production refuses to start with it set"
+        )
     if s.is_production:
         secrets = ["secret_key"] + (["oracle_password"] if s.source == "oracle" else [])
         for name in secrets:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from mes_dashboard.cluster.query_counter import QueryCounter
@@ -91,8 +90,8 @@ def build_source(settings: Settings) -> Source:
         from mes_dashboard.sources.demo.generator import ensure_demo_db
         from mes_dashboard.sources.demo.source import DemoSource
 
-        path = ensure_demo_db(settings)
-        return DemoSource(Path(path), object_names(settings))
+        ensure_demo_db(settings)
+        return DemoSource.from_settings(settings)
     from mes_dashboard.sources.oracle import OracleSource
 
     return OracleSource(settings)

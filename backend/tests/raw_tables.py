@@ -1,4 +1,5 @@
-"""Small raw source tables shaped like the Oracle objects, for builder tests."""
+"""Small raw source tables shaped like the Oracle objects, for builder tests: every column of the
+dumped object (`contracts/oracle-schema.json`) with the type python-oracledb fetches it as."""
 
 from __future__ import annotations
 
@@ -7,25 +8,19 @@ from typing import Any
 
 import pyarrow as pa
 
+from mes_dashboard.sources.oracle_types import arrow_type, columns_of
+
 SNAP = datetime(2026, 11, 28, 8, 0, 0)  # plant-local, naive like an Oracle DATE
 
-LOT_TYPES = {
-    "LOTID": pa.string(),
-    "WORKORDER": pa.string(),
-    "QTY": pa.float64(),
-    "STATUS": pa.string(),
-    "CURRENTHOLDCOUNT": pa.float64(),
-    "HOLDREASONNAME": pa.string(),
-    "CURRENTHOLDTIME": pa.timestamp("ms"),
-    "EQUIPMENTCOUNT": pa.float64(),
-    "EQUIPMENTNAME": pa.string(),
-    "WORKCENTERNAME": pa.string(),
-    "SPECSEQUENCE": pa.string(),
-    "PACKAGE_LEF": pa.string(),
-    "AGEBYDAYS": pa.float64(),
-    "SYS_DATE": pa.timestamp("ms"),
-    "CONTAINERCOMMENTS": pa.string(),
-}
+
+def oracle_types(table: str, extra: dict[str, pa.DataType] | None = None) -> dict[str, pa.DataType]:
+    """Every column of a dumped object with the Arrow type python-oracledb fetches it as."""
+    types = {name: arrow_type(col) for name, col in columns_of(table).items()}
+    return types | (extra or {})
+
+
+# CURRENTHOLDTIME: a DATE in the plants whose view has it (the dump lacks it)
+LOT_TYPES = oracle_types("DW_MES_LOT_V", {"CURRENTHOLDTIME": pa.timestamp("ms")})
 
 
 def lot_table(rows: list[dict[str, Any]]) -> pa.Table:
@@ -47,34 +42,14 @@ def mapping_table(rows: list[tuple[str, str, str, str]] | None = None) -> pa.Tab
             ("測試_TMTT", "測試", "1200", "TMTT"),
         ]
     )
-    cols = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
     names = ["WORK_CENTER", "WORK_CENTER_GROUP", "WORKCENTERSEQUENCE_GROUP", "WORK_CENTER_SHORT"]
-    return pa.table({n: pa.array(list(c), pa.string()) for n, c in zip(names, cols, strict=True)})
+    filled = [dict(zip(names, row, strict=True)) for row in rows]
+    return pa.table({n: pa.array([r.get(n) for r in filled], t) for n, t in MAPPING_TYPES.items()})
 
 
-MASTER_TYPES = {
-    "RESOURCEID": pa.string(),
-    "RESOURCENAME": pa.string(),
-    "WORKCENTERNAME": pa.string(),
-    "RESOURCEFAMILYNAME": pa.string(),
-    "LOCATIONNAME": pa.string(),
-    "PJ_ASSETSSTATUS": pa.string(),
-    "PJ_ISPRODUCTION": pa.float64(),
-    "PJ_ISKEY": pa.float64(),
-    "PJ_ISMONITOR": pa.float64(),
-    "OBJECTCATEGORY": pa.string(),
-    "OBJECTTYPE": pa.string(),
-    "LASTCHANGEDATE": pa.timestamp("ms"),
-}
-STATUS_TYPES = {
-    "RESOURCEID": pa.string(),
-    "EQUIPMENTASSETSSTATUS": pa.string(),
-    "JOBORDER": pa.string(),
-    "JOBID": pa.string(),
-    "RUNCARDLOTID": pa.string(),
-    "LOTTRACKINQTY_PCS": pa.float64(),
-    "LOTTRACKINTIME": pa.timestamp("ms"),
-}
+MASTER_TYPES = oracle_types("DW_MES_RESOURCE")
+STATUS_TYPES = oracle_types("DW_MES_EQUIPMENTSTATUS_WIP_V")
+MAPPING_TYPES = oracle_types("DW_MES_SPEC_WORKCENTER_V")
 
 
 def master_table(rows: list[dict[str, Any]]) -> pa.Table:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 import pytest
@@ -10,8 +10,9 @@ import pytest
 from mes_dashboard import contracts
 from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS
 from mes_dashboard.datasets.resource import build_resource
-from mes_dashboard.snapshots.builder import BuildRules
+from mes_dashboard.snapshots.builder import BuildRules, Built
 from mes_dashboard.snapshots.rules import e10_category, e10_status
+from mes_dashboard.snapshots.shape import SourceShapeError
 from raw_tables import SNAP, mapping_table, master_table, status_table
 
 RULES = BuildRules("Asia/Taipei", NON_QUALITY_HOLD_REASONS, EXCLUDED_LOCATIONS)
@@ -137,3 +138,55 @@ def test_resource_matches_the_field_contract_with_groups_from_mapping() -> None:
     assert built.table.column("LASTCHANGEDATE")[0].as_py().isoformat() == (
         SNAP.isoformat() + "+08:00"
     )
+
+
+def resource(status_rows: list[dict[str, object]], rules: BuildRules = RULES) -> Built:
+    master = master_table([{"RESOURCEID": "M1      ", "RESOURCENAME": "M1"}, {"RESOURCEID": "M2"}])
+    return build_resource(master, status_table(status_rows), mapping_table(), rules, NOW)
+
+
+DISAGREEING = [
+    {"RESOURCEID": "M1", "EQUIPMENTASSETSSTATUS": "SBY", "RUNCARDLOTID": "L1",
+     "LOTTRACKINTIME": SNAP - timedelta(hours=2), "JOBORDER": "JO1", "JOBID": "JB1     ",
+     "LOTTRACKINQTY_PCS": 100.0},
+    {"RESOURCEID": "M1", "EQUIPMENTASSETSSTATUS": "PRD", "RUNCARDLOTID": "L2",
+     "LOTTRACKINTIME": SNAP - timedelta(hours=1), "LOTTRACKINQTY_PCS": 50.5},
+    {"RESOURCEID": "M1", "EQUIPMENTASSETSSTATUS": "PRD", "RUNCARDLOTID": "L2",
+     "LOTTRACKINTIME": SNAP - timedelta(hours=1), "LOTTRACKINQTY_PCS": 50.5},
+    {"RESOURCEID": "M2", "EQUIPMENTASSETSSTATUS": "UDT"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2]])
+def test_status_per_machine_does_not_depend_on_row_order(order: list[int]) -> None:
+    result = resource([DISAGREEING[i] for i in order])
+    out = result.table.to_pydict()
+    assert out["RESOURCEID"] == ["M1", "M2"]
+    assert out["EQUIPMENTASSETSSTATUS"] == ["PRD", "UDT"]  # the latest track-in decides
+    assert out["HAS_JOB"] == [True, False]  # a job when any row has one
+    assert out["JOBORDER"] == ["JO1", None] and out["JOBID"] == ["JB1", None]
+    assert out["LOT_COUNT"] == [2, 0]
+    assert out["TOTAL_TRACKIN_QTY"] == [150, 0]  # 100 + round_half_even(50.5)
+    assert result.anomalies == {"status_disagreement": 1, "quantity_rounded": 1}
+    lots = result.detail_lists["lots"]["M1"]
+    assert [lot["RUNCARDLOTID"] for lot in lots] == ["L1", "L2"]
+    assert [lot["LOTTRACKINQTY_PCS"] for lot in lots] == [100, 50]
+
+
+def test_an_empty_excluded_locations_setting_keeps_every_location() -> None:
+    rules = BuildRules("Asia/Taipei", NON_QUALITY_HOLD_REASONS, ())
+    master = master_table([{"RESOURCEID": "M1", "LOCATIONNAME": "ATEC"}])
+    table = build_resource(master, status_table([]), mapping_table(), rules, NOW).table
+    assert table.column("RESOURCEID").to_pylist() == ["M1"]
+
+
+def test_an_empty_master_fails_the_build() -> None:
+    with pytest.raises(SourceShapeError, match=r"resource.*no rows"):
+        build_resource(master_table([]), status_table([]), mapping_table(), RULES, NOW)
+
+
+def test_a_missing_status_column_fails_the_build_by_name() -> None:
+    status = status_table([{"RESOURCEID": "M1"}]).drop_columns(["JOBORDER"])
+    master = master_table([{"RESOURCEID": "M1"}])
+    with pytest.raises(SourceShapeError, match=r"equipment_status.*JOBORDER"):
+        build_resource(master, status, mapping_table(), RULES, NOW)

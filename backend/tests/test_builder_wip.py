@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from mes_dashboard import contracts
 from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS
 from mes_dashboard.datasets.wip import build_wip
-from mes_dashboard.snapshots.builder import BuildRules
+from mes_dashboard.snapshots.builder import BuildRules, Built
+from mes_dashboard.snapshots.shape import SourceShapeError
 from raw_tables import SNAP, lot_table, mapping_table
 
 RULES = BuildRules("Asia/Taipei", NON_QUALITY_HOLD_REASONS, EXCLUDED_LOCATIONS)
@@ -143,8 +145,11 @@ def test_table_matches_the_field_contract() -> None:
             assert col.num_chunks == 1
 
 
-def test_empty_source_builds_an_empty_table() -> None:
-    built = build_wip(lot_table([]), mapping_table([]), RULES, NOW)
+def test_a_view_of_raw_material_only_builds_an_empty_table() -> None:
+    # an empty fetch is refused (test_an_empty_lot_fetch_fails_the_build); no WIP after rule 1
+    # is a valid, empty snapshot
+    lots = lot_table([{"LOTID": "RM-1", "WORKORDER": None}])
+    built = build_wip(lots, mapping_table([]), RULES, NOW)
     assert built.table.num_rows == 0
     assert built.snapshot_time == NOW.astimezone(built.snapshot_time.tzinfo)
 
@@ -163,3 +168,60 @@ def test_dictionaries_are_in_code_point_order_and_keep_every_value() -> None:
     dictionary = column.dictionary.to_pylist()
     assert dictionary == sorted({"sot-23", "SOT-23", "\u00c5BC", "QFN"})
     assert column.to_pylist() == [lot["PACKAGE_LEF"] for lot in lots]
+
+
+def built(rows: list[dict[str, object]], lots: pa.Table | None = None) -> Built:
+    return build_wip(lots if lots is not None else lot_table(rows), mapping_table(), RULES, NOW)
+
+
+def test_releasetime_text_is_parsed_in_the_plant_zone_and_failures_are_counted() -> None:
+    texts = ["2026/11/29 10:00:00", "2026-11-29 11:30:00", "2026/11/30", "待PE確認", None]
+    result = built([{"LOTID": f"L{i}", "RELEASETIME": t} for i, t in enumerate(texts)])
+    taipei = ZoneInfo("Asia/Taipei")
+    assert result.table.column("RELEASETIME").to_pylist() == [
+        datetime(2026, 11, 29, 10, 0, tzinfo=taipei),
+        datetime(2026, 11, 29, 11, 30, tzinfo=taipei),
+        datetime(2026, 11, 30, 0, 0, tzinfo=taipei),
+        None,
+        None,
+    ]
+    assert result.anomalies == {"releasetime_unparsed": 1}
+
+
+def test_a_missing_required_column_fails_the_build_by_name() -> None:
+    lots = lot_table([{"LOTID": "A"}]).drop_columns(["CURRENTHOLDTIME"])
+    with pytest.raises(SourceShapeError, match=r"lot.*CURRENTHOLDTIME"):
+        built([], lots)
+
+
+def test_an_empty_lot_fetch_fails_the_build() -> None:
+    with pytest.raises(SourceShapeError, match=r"lot.*no rows"):
+        built([])
+
+
+def test_group_sequence_is_the_minimum_over_the_groups_mapping_rows() -> None:
+    mapping = mapping_table(
+        [
+            ("焊線-A1", "焊線", "150", "WB-A1"),
+            ("焊線-A1", "焊線", "150", "WB-A1"),  # one row per spec: the workcenter repeats
+            ("焊線-B1", "焊線", "155", "WB-B1"),
+            ("切割-A1", "切割", "090", "DS-A1"),
+        ]
+    )
+    lots = lot_table(
+        [
+            {"LOTID": "1", "WORKCENTERNAME": "焊線-B1"},
+            {"LOTID": "2", "WORKCENTERNAME": "焊線-A1"},
+            {"LOTID": "3", "WORKCENTERNAME": "切割-A1"},
+        ]
+    )
+    out = build_wip(lots, mapping, RULES, NOW).table.to_pydict()
+    assert out["WORKCENTER_GROUP"] == ["焊線", "焊線", "切割"]
+    assert out["WORKCENTER_GROUP_SEQ"] == [150, 150, 90]
+
+
+def test_quantities_round_half_to_even_and_anomalies_are_counted() -> None:
+    qty = [0.5, 1.5, 2.5, 7.0, 3_000_000_000.0, -3e12, None]
+    result = built([{"LOTID": f"L{i}", "QTY": q} for i, q in enumerate(qty)])
+    assert result.table.column("QTY").to_pylist() == [0, 2, 2, 7, None, None, None]
+    assert result.anomalies == {"quantity_rounded": 3, "quantity_out_of_range": 2}

@@ -86,28 +86,38 @@ def test_tables_mirror_the_oracle_objects_with_declared_types(conn: sqlite3.Conn
     assert set(MASTER_COLUMNS) <= set(declared[schema.RESOURCE])
     assert set(STATUS_COLUMNS) <= set(declared[schema.EQUIPMENT_STATUS])
     assert list(declared[schema.SPEC_WORKCENTER]) == [
-        "WORK_CENTER", "WORK_CENTER_GROUP", "WORKCENTERSEQUENCE_GROUP", "WORK_CENTER_SHORT"
+        "SPEC", "SPECSEQUENCE", "SPEC_ORDER", "WORK_CENTER", "WORK_CENTER_SEQUENCE",
+        "WORK_CENTER_GROUP", "WORKCENTERSEQUENCE_GROUP", "WORKCENTERGROUP_ORDER",
+        "WORK_CENTER_SHORT",
     ]  # fmt: skip
     assert declared[schema.RESOURCE_HISTORY] == {
-        "HISTORYID": "TEXT", "TXNDATE": "DATE", "SHIFT": "TEXT", "OLDSTATUSNAME": "TEXT",
-        "HOURS": "REAL",
+        "HISTORYID": "CHAR(16)", "TXNDATE": "DATE", "SHIFT": "VARCHAR2(1)",
+        "OLDSTATUSNAME": "VARCHAR2(40)", "HOURS": "NUMBER(12,6)",
     }  # fmt: skip
     lot = declared[schema.LOT]
     assert (lot["QTY"], lot["AGEBYDAYS"], lot["SYS_DATE"], lot["SPECSEQUENCE"]) == (
-        "INTEGER", "REAL", "DATE", "TEXT"
+        "NUMBER", "NUMBER", "DATE", "VARCHAR2(10)"
     )  # fmt: skip
-    assert {d for table in declared.values() for d in table.values()} == {
-        "TEXT", "INTEGER", "REAL", "DATE"
-    }  # fmt: skip
+    assert (lot["CURRENTHOLDCOUNT"], lot["RELEASETIME"], lot["CONTAINERID"]) == (
+        "NUMBER(10)", "VARCHAR2(4000)", "CHAR(16)"
+    )  # fmt: skip
+    kinds = {d.split("(")[0] for table in declared.values() for d in table.values()}
+    assert kinds == {"VARCHAR2", "CHAR", "NUMBER", "DATE"}
     assert one(conn, f"SELECT COUNT(*) FROM {schema.LOT}") == LOTS
     assert one(conn, "PRAGMA journal_mode") == "wal"
 
 
 def test_dates_are_plant_local_text_to_the_second(conn: sqlite3.Connection) -> None:
     shape = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-    for column in ("STARTDATE", "MOVEINTIMESTAMP", "CURRENTHOLDTIME", "RELEASETIME", "SYS_DATE"):
+    for column in ("STARTDATE", "MOVEINTIMESTAMP", "CURRENTHOLDTIME", "SYS_DATE"):
         values = [r[0] for r in q(conn, f"SELECT DISTINCT {column} FROM {schema.LOT}")]
         assert all(shape.match(str(x)) for x in values if x is not None), column
+    # RELEASETIME is VARCHAR2 text in the warehouse's own form, now and then a note
+    release = re.compile(r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}$")
+    values = [r[0] for r in q(conn, f"SELECT RELEASETIME FROM {schema.LOT} WHERE STATUS = 'HOLD'")]
+    assert None in values
+    texts = [str(x) for x in values if x is not None]
+    assert any(release.match(x) for x in texts) and not all(release.match(x) for x in texts)
     assert q(conn, f"SELECT DISTINCT SYS_DATE FROM {schema.LOT}") == [("2026-11-28 08:00:00",)]
     assert one(conn, f"SELECT MAX(MOVEINTIMESTAMP) <= SYS_DATE FROM {schema.LOT}") == 1
     assert one(conn, f"SELECT COUNT(*) FROM {schema.LOT} WHERE STARTDATE > MOVEINTIMESTAMP") == 0
@@ -222,7 +232,14 @@ def test_sequences_are_numeric_strings_whose_text_order_differs(conn: sqlite3.Co
 
 
 def test_mapping_view_and_unmapped_workcenters(conn: sqlite3.Connection) -> None:
-    assert 220 <= one(conn, f"SELECT COUNT(*) FROM {schema.SPEC_WORKCENTER}") <= 240
+    # one row per (spec, workcenter): a workcenter repeats, once per spec of its group
+    assert 480 <= one(conn, f"SELECT COUNT(*) FROM {schema.SPEC_WORKCENTER}") <= 520
+    repeated = f"""SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM {schema.SPEC_WORKCENTER}
+        GROUP BY WORK_CENTER)"""
+    assert one(conn, repeated) > 1
+    split = f"""SELECT WORK_CENTER_GROUP FROM {schema.SPEC_WORKCENTER} GROUP BY WORK_CENTER_GROUP
+        HAVING COUNT(DISTINCT WORKCENTERSEQUENCE_GROUP) > 1"""
+    assert q(conn, split) == [("焊線",)]
     assert (
         15
         <= one(conn, f"SELECT COUNT(DISTINCT WORK_CENTER_GROUP) FROM {schema.SPEC_WORKCENTER}")
@@ -266,7 +283,7 @@ def test_master_has_production_machines_and_many_rows_the_filter_drops(
     total = one(conn, f"SELECT COUNT(*) FROM {schema.RESOURCE}")
     kept = one(conn, f"SELECT COUNT(*) FROM {schema.RESOURCE} WHERE {PRODUCTION_FILTER}")
     assert kept == MACHINES
-    assert total == 4 * MACHINES
+    assert total == 31 * MACHINES  # about 30 carriers and tools per machine, as the real master
     ids = [str(r[0]) for r in q(conn, f"SELECT RESOURCEID FROM {schema.RESOURCE}")]
     assert all(len(i) == 16 and i != i.rstrip() for i in ids)
     assert len({i.strip() for i in ids}) == len(ids)
@@ -328,7 +345,7 @@ def test_history_hours_sum_to_eight_per_machine_shift(conn: sqlite3.Connection) 
     )
     assert set(parts) == {1, 2, 3}
     ids = {
-        str(r[0]).strip()
+        str(r[0])  # HISTORYID is CHAR(16) = RESOURCEID, both padded
         for r in q(conn, f"SELECT RESOURCEID FROM {schema.RESOURCE} WHERE {PRODUCTION_FILTER}")
     }
     assert {
@@ -351,6 +368,20 @@ def test_ensure_demo_db_generates_once(tmp_path: Path) -> None:
     os.utime(path, ns=(stamp - 10**9, stamp - 10**9))
     assert ensure_demo_db(settings) == path
     assert path.stat().st_mtime_ns == stamp - 10**9
+
+
+def test_ensure_demo_db_regenerates_a_file_of_another_format(tmp_path: Path) -> None:
+    settings = Settings(demo_db=str(tmp_path / "demo.sqlite"), demo_lots=40, demo_machines=10)
+    path = ensure_demo_db(settings)
+    with closing(sqlite3.connect(path)) as c:
+        assert c.execute("PRAGMA user_version").fetchone() == (schema.FORMAT_VERSION,)
+        c.execute(f"PRAGMA user_version = {schema.FORMAT_VERSION - 1}")
+        c.execute(f"DELETE FROM {schema.LOT}")
+        c.commit()
+    ensure_demo_db(settings)
+    with closing(sqlite3.connect(path)) as c:
+        assert c.execute(f"SELECT COUNT(*) FROM {schema.LOT}").fetchone() == (40,)
+        assert c.execute("PRAGMA user_version").fetchone() == (schema.FORMAT_VERSION,)
 
 
 def test_cli_writes_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

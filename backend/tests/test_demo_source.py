@@ -17,7 +17,7 @@ from mes_dashboard.config import Settings
 from mes_dashboard.sources.base import OBJECTS, Source
 from mes_dashboard.sources.demo import schema
 from mes_dashboard.sources.demo.generator import generate
-from mes_dashboard.sources.demo.source import DemoSource
+from mes_dashboard.sources.demo.source import DemoSource, production_filter
 
 NOW = datetime(2026, 11, 28, 8, 0, 0)
 LOTS, MACHINES, DAYS = 2000, 300, 5
@@ -52,9 +52,11 @@ def test_lot_types_follow_the_declared_types(source: DemoSource, db: Path) -> No
     assert table.num_rows == LOTS
     types = dict(zip(table.schema.names, table.schema.types, strict=True))
     assert types["LOTID"] == pa.string()
-    assert types["QTY"] == pa.int64() and types["CURRENTHOLDCOUNT"] == pa.int64()
+    # NUMBER without precision arrives as float, NUMBER(10) as int (python-oracledb)
+    assert types["QTY"] == pa.float64() and types["CURRENTHOLDCOUNT"] == pa.int64()
     assert types["AGEBYDAYS"] == pa.float64()
     assert types["SPECSEQUENCE"] == pa.string() and types["UTS"] == pa.string()
+    assert types["RELEASETIME"] == pa.string()  # VARCHAR2(4000) in the warehouse
     for column in ("SYS_DATE", "STARTDATE", "CURRENTHOLDTIME", "MOVEINTIMESTAMP"):
         assert types[column] == pa.timestamp("ms"), column  # naive: no time zone
     assert set(table.column("SYS_DATE").to_pylist()) == {NOW}
@@ -67,11 +69,11 @@ def test_values_keep_their_raw_shapes(source: DemoSource) -> None:
     master = source.fetch("resource")
     ids = master.column("RESOURCEID").to_pylist()
     assert all(len(i) == 16 and i.endswith(" ") for i in ids)
-    assert master.schema.field("PJ_ISKEY").type == pa.int64()
+    assert master.schema.field("PJ_ISKEY").type == pa.float64()  # NUMBER flag
     assert master.column("PJ_ISKEY").null_count > 0
     status = source.fetch("equipment_status")
     assert status.schema.field("LOTTRACKINTIME").type == pa.timestamp("ms")
-    assert status.schema.field("LOTTRACKINQTY_PCS").type == pa.int64()
+    assert status.schema.field("LOTTRACKINQTY_PCS").type == pa.float64()  # NUMBER
     mapping = source.fetch("spec_workcenter")
     sequences = set(mapping.column("WORKCENTERSEQUENCE_GROUP").to_pylist())
     assert {"090", "1200"} <= sequences
@@ -80,7 +82,10 @@ def test_values_keep_their_raw_shapes(source: DemoSource) -> None:
 def test_every_object_matches_its_table(source: DemoSource, db: Path) -> None:
     for obj in ("lot", "resource", "equipment_status", "spec_workcenter"):
         table = source.fetch(obj)
-        assert table.num_rows == sql_count(db, f"SELECT COUNT(*) FROM {schema.TABLE_OF[obj]}")
+        expected = sql_count(db, f"SELECT COUNT(*) FROM {schema.TABLE_OF[obj]}")
+        if obj == "resource":  # the master fetch keeps the production machines only
+            expected = MACHINES
+        assert table.num_rows == expected
         assert table.schema.names == [name for name, _ in schema.TABLES[schema.TABLE_OF[obj]]]
 
 
@@ -167,3 +172,33 @@ def test_concurrent_reads_from_threads(source: DemoSource) -> None:
     assert errors == [] and results == [LOTS] * 4
     source.close()
     assert source.fetch("spec_workcenter").num_rows > 0  # close() leaves nothing broken
+
+
+def test_master_fetch_filters_production_machines_in_sql_with_binds(db: Path) -> None:
+    where, params = production_filter(("ATEC", "報廢"))
+    assert "ATEC" not in where and "?" in where and "ATEC" in params
+    assert production_filter(())[0].count("?") == 5  # no location list: no NOT IN ()
+    everything = DemoSource.from_settings(Settings(demo_db=str(db), excluded_locations=()))
+    master = everything.fetch("resource")
+    kinds = (master.column(c).to_pylist() for c in ("OBJECTCATEGORY", "OBJECTTYPE"))
+    categories = set(zip(*kinds, strict=True))
+    assert categories <= {("ASSEMBLY", "ASSEMBLY"), ("WAFERSORT", "WAFERSORT")}
+    assert master.num_rows > MACHINES  # the near misses at excluded locations come back
+    with closing(sqlite3.connect(db)) as conn:
+        plan = conn.execute(f"EXPLAIN QUERY PLAN SELECT * FROM {schema.RESOURCE} {where}", params)
+        assert "IX_RESOURCE_OBJECT" in " ".join(str(row) for row in plan.fetchall())
+
+
+def test_status_rows_of_a_machine_disagree_and_arrive_unordered(source: DemoSource) -> None:
+    status = source.fetch("equipment_status").to_pylist()
+    by_machine: dict[str, list[dict[str, object]]] = {}
+    for row in status:
+        by_machine.setdefault(str(row["RESOURCEID"]), []).append(row)
+    disagreeing = [
+        rows for rows in by_machine.values() if len({r["EQUIPMENTASSETSSTATUS"] for r in rows}) > 1
+    ]
+    assert disagreeing
+    split_jobs = [rows for rows in by_machine.values() if len({r["JOBID"] for r in rows}) > 1]
+    assert split_jobs
+    ids = [str(r["RESOURCEID"]) for r in status]
+    assert ids != sorted(ids)

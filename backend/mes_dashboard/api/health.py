@@ -31,6 +31,7 @@ def dataset_health(services: Services) -> dict[str, dict[str, Any]]:
             "last_error": state.last_error,
             "last_success": _iso(state.last_success),
             "degraded_since": _iso(state.degraded_since),
+            "anomalies": dict(state.anomalies),
             "refresh_interval_s": services.refreshers[name].interval_s,
         }
     return out

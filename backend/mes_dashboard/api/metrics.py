@@ -14,7 +14,7 @@ TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
 def render_metrics(services: Services) -> str:
     """Every exported metric of this process."""
     now = datetime.now(UTC)
-    lines = _source_query_lines(services) + _redis_lines(services)
+    lines = _source_query_lines(services) + _anomaly_lines(services) + _redis_lines(services)
     gauges = {
         "mes_refresh_duration_seconds": "Duration of the last refresh.",
         "mes_refresh_last_success_timestamp_seconds": "Unix time of the last successful refresh.",
@@ -65,6 +65,19 @@ def _source_query_lines(services: Services) -> list[str]:
         lines.append(
             f'mes_source_queries_process_total{{dataset="{name}"}} {r.state.source_queries}'
         )
+    return lines
+
+
+def _anomaly_lines(services: Services) -> list[str]:
+    """Values the last published build changed or dropped, per dataset and kind."""
+    lines = [
+        "# HELP mes_build_anomalies Values the last published build rounded, nulled or chose "
+        "between (per kind).",
+        "# TYPE mes_build_anomalies gauge",
+    ]
+    for name, r in services.refreshers.items():
+        for kind, count in sorted(r.state.anomalies.items()):
+            lines.append(f'mes_build_anomalies{{dataset="{name}",kind="{kind}"}} {count}')
     return lines
 
 

@@ -41,6 +41,7 @@ class RefreshState:
     source_queries: int = 0
     failures_in_row: int = 0
     degraded_since: datetime | None = None
+    anomalies: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Refresher:
     count_queries: Callable[[str, int], None] | None = None
     state: RefreshState = field(default_factory=RefreshState)
     _published: str | None = None
+    _published_watermark: object = None
     attempts: int = 0
     _attempt_ended: threading.Condition = field(default_factory=threading.Condition)
     _build: Build = field(init=False)
@@ -110,9 +112,14 @@ class Refresher:
             result = "unchanged"
         else:
             snapshot = make_snapshot(built, now)
+            anomalies, mark = built.anomalies, built.watermark
             del built
             self.store.publish(snapshot)
+            # only a published build moves the watermark: a failed one never makes the next
+            # cycle say "unchanged"
             self._published = snapshot.version
+            self._published_watermark = mark
+            self.state.anomalies = anomalies
             release_unused_memory()
             result = "built"
         self.state.last_result = result
@@ -123,7 +130,14 @@ class Refresher:
         return result
 
     def _cycle(self, now: datetime) -> Cycle:
-        return Cycle(now, self.rules, self._fetch, self._watermark, self._holds_current)
+        return Cycle(
+            now,
+            self.rules,
+            self._fetch,
+            self._watermark,
+            self._holds_current,
+            self._published_watermark,
+        )
 
     def _watermark(self, obj: str) -> object:
         self.state.source_queries += 1

@@ -18,13 +18,15 @@ Status = Literal["served", "dev"]
 
 @dataclass(frozen=True)
 class Cycle:
-    """What one build sees: the time, the rules, the source (counted) and the store's state."""
+    """What one build sees: the time, the rules, the source (counted) and the store's state,
+    with the watermark of the last version this refresher published (None before any)."""
 
     now: datetime
     rules: BuildRules
     fetch: Callable[[str], pa.Table]
     watermark: Callable[[str], object]
     holds_current: Callable[[], bool]
+    published_watermark: object = None
 
 
 Build = Callable[[Cycle], Built | None]

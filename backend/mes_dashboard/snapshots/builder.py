@@ -7,7 +7,7 @@ build (`datasets/`), from configuration; the browser only aggregates them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,15 @@ import pyarrow.compute as pc
 from mes_dashboard import contracts
 from mes_dashboard.config import Settings
 from mes_dashboard.snapshots import normalize as nz
+from mes_dashboard.snapshots.shape import require_columns
+
+MAPPING_OBJECT = "spec_workcenter"
+MAPPING_COLUMNS = (
+    "WORK_CENTER",
+    "WORK_CENTER_GROUP",
+    "WORKCENTERSEQUENCE_GROUP",
+    "WORK_CENTER_SHORT",
+)
 
 
 @dataclass(frozen=True)
@@ -35,12 +44,15 @@ class BuildRules:
 
 @dataclass(frozen=True)
 class Built:
-    """A built dataset: the full table (main and detail columns) and its snapshot time."""
+    """A built dataset: the full table (main and detail columns), its snapshot time, the
+    anomalies counted on the way (kind -> count) and the source watermark it was built at."""
 
     dataset: str
     table: pa.Table
     snapshot_time: datetime
     detail_lists: dict[str, dict[str, list[dict[str, Any]]]]
+    anomalies: dict[str, int] = field(default_factory=dict)
+    watermark: object = None
 
 
 def normalize_raw(table: pa.Table, tz: str) -> dict[str, pa.ChunkedArray]:
@@ -67,15 +79,31 @@ def normalize_raw(table: pa.Table, tz: str) -> dict[str, pa.ChunkedArray]:
 def workcenter_columns(
     workcenter: pa.ChunkedArray, raw_mapping: pa.Table, tz: str
 ) -> dict[str, pa.ChunkedArray]:
-    """Rule 8: group, numeric group sequence and short name from the mapping view only."""
-    m = normalize_raw(raw_mapping, tz)
-    known = pc.is_valid(m["WORK_CENTER"])
-    m = {k: v.filter(known) for k, v in m.items()}
-    idx = pc.index_in(workcenter, value_set=m["WORK_CENTER"].combine_chunks())
+    """Rule 8: group, group sequence and short name of each workcenter, from the mapping only.
+
+    The view has one row per SPEC, so a workcenter repeats: its group and short name are the
+    least (code point) of its rows', and a group's sequence is the minimum numeric
+    WORKCENTERSEQUENCE_GROUP over all the group's rows, so every group has exactly one.
+    """
+    require_columns(raw_mapping, MAPPING_COLUMNS, MAPPING_OBJECT)
+    m = normalize_raw(raw_mapping.select(list(MAPPING_COLUMNS)), tz)
+    rows = pa.table(
+        {
+            "WC": m["WORK_CENTER"],
+            "GROUP": m["WORK_CENTER_GROUP"],
+            "SEQ": nz.numeric_sequence(m["WORKCENTERSEQUENCE_GROUP"]),
+            "SHORT": m["WORK_CENTER_SHORT"],
+        }
+    ).filter(pc.is_valid(m["WORK_CENTER"]))
+    groups = rows.filter(pc.is_valid(rows["GROUP"])).group_by("GROUP").aggregate([("SEQ", "min")])
+    per_wc = rows.group_by("WC").aggregate([("GROUP", "min"), ("SHORT", "min")])
+    at_group = pc.index_in(per_wc["GROUP_min"], value_set=groups["GROUP"].combine_chunks())
+    wc_seq = pc.take(groups["SEQ_min"], at_group)
+    idx = pc.index_in(workcenter, value_set=per_wc["WC"].combine_chunks())
     return {
-        "WORKCENTER_GROUP": pc.take(m["WORK_CENTER_GROUP"], idx),
-        "WORKCENTER_GROUP_SEQ": pc.take(nz.numeric_sequence(m["WORKCENTERSEQUENCE_GROUP"]), idx),
-        "WORKCENTER_SHORT": pc.take(m["WORK_CENTER_SHORT"], idx),
+        "WORKCENTER_GROUP": pc.take(per_wc["GROUP_min"], idx),
+        "WORKCENTER_GROUP_SEQ": pc.take(wc_seq, idx).cast(pa.int32()),
+        "WORKCENTER_SHORT": pc.take(per_wc["SHORT_min"], idx),
     }
 
 

@@ -6,18 +6,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mes_dashboard import contracts
+from mes_dashboard.snapshots.shape import SourceShapeError
 
 
 def conform(dataset: str, cols: dict[str, pa.ChunkedArray], num_rows: int, tz: str) -> pa.Table:
-    """Build the dataset's full table (main and detail columns) in contract order and types."""
+    """Build the dataset's full table (main and detail columns) in contract order and types.
+
+    Every contract column must be in `cols` (fetched or derived): a missing one is an error,
+    never a column of nulls.
+    """
+    missing = [spec["name"] for spec in contracts.columns(dataset) if spec["name"] not in cols]
+    if missing:
+        raise SourceShapeError(f"{dataset}: no value for contract columns: {', '.join(missing)}")
     arrays: list[pa.ChunkedArray] = []
     fields: list[pa.Field] = []
     for spec in contracts.columns(dataset):
         typ = contracts.arrow_type(spec, tz)
-        col = cols.get(spec["name"])
-        if col is None:
-            value_type = pa.string() if pa.types.is_dictionary(typ) else typ
-            col = pa.chunked_array([pa.nulls(num_rows, value_type)], type=value_type)
+        col = cols[spec["name"]]
+        if len(col) != num_rows:
+            raise ValueError(f"{dataset}.{spec['name']}: {len(col)} values for {num_rows} rows")
         arrays.append(_cast(col, typ))
         fields.append(pa.field(spec["name"], typ, nullable=spec["nullable"]))
     table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))

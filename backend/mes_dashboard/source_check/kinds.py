@@ -19,6 +19,8 @@ ACCEPTS = {
     "int64": {"int", "float"},
     "float64": {"float", "int"},
     "timestamp": {"timestamp"},
+    # a timestamp the build parses from text (RELEASETIME is VARCHAR2 in the warehouse)
+    "text_timestamp": {"timestamp", "str"},
     "bool": {"int", "float"},
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mes_dashboard import contracts
 from mes_dashboard.datasets.resource import STATUS_COLUMNS, lot_columns
+from mes_dashboard.datasets.wip import TEXT_TIMES
 
 MAPPING = {
     "WORK_CENTER": "utf8",
@@ -27,7 +28,7 @@ def required_columns() -> dict[str, dict[str, str]]:
     status |= {c["name"]: c["type"] for c in lot_list if c["name"] in lot_columns()}
     master = {c: t for c, t in resource.items() if c not in STATUS_COLUMNS} | MACHINE_KIND
     return {
-        "lot": _raw("wip"),
+        "lot": _raw("wip") | dict.fromkeys(TEXT_TIMES, "text_timestamp"),
         "resource": master,
         "equipment_status": status,
         "spec_workcenter": MAPPING,

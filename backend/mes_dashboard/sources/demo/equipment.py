@@ -1,25 +1,31 @@
 """Demo equipment: production machines, the unfiltered master, the real-time status view rows.
 
-The master holds `machines` production machines that pass the product's filter and about three
-times as many rows that do not (carriers, tools, excluded locations, NULL workcenter,
-`Disapproved`). The status view has one row per machine x tracked-in lot, one row with a NULL lot
-for an idle machine, and none for a few machines.
+The master holds `machines` production machines that pass the product's filter and about thirty
+times as many rows that do not (mostly carriers and tools, a few near misses: excluded locations,
+NULL workcenter, `Disapproved`), as the real 91k-row master does. The status view has one row per
+machine x tracked-in lot, one row with a NULL lot for an idle machine, and none for a few
+machines; its rows come in no order, and some machines' rows disagree: an older track-in row
+carries a stale status, and a job sits on one row only.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from mes_dashboard.sources.demo import values as v
 from mes_dashboard.sources.demo.layout import TMTT_GROUP, Layout
 from mes_dashboard.sources.demo.schema import char16, stamp
 
-NON_PRODUCTION_FACTOR = 3
+NON_PRODUCTION_FACTOR = 30
+NEAR_MISS_SHARE = 0.015
+DISAGREE_SHARE = 0.3
 JOB_COLUMNS = 11
 Row = tuple[object, ...]
+T = TypeVar("T")
 
 
 @dataclass
@@ -140,19 +146,34 @@ def _share_lots(machines: list[Machine], running: dict[int, list[int]], rng: ran
             indexes.append(rng.choice(others))
 
 
+def _machine_status_rows(
+    m: Machine, tracked: dict[int, tuple[str, int | None, str]], rng: random.Random
+) -> list[Row]:
+    rid, no_job = char16(m.resource_id), (None,) * JOB_COLUMNS
+    if not m.lots:
+        return [(rid, m.status, m.reason, *(m.job or no_job), None, None, None, None)]
+    lots = sorted(m.lots, key=lambda i: tracked[i][2])
+    disagree = len(lots) > 1 and (m.job is not None or rng.random() < DISAGREE_SHARE)
+    rows = []
+    for k, lot in enumerate(lots):
+        status, reason, job = m.status, m.reason, m.job or no_job
+        if disagree and k == 0:  # the oldest track-in still shows the status before the latest
+            status, reason = "SBY", rng.choice(v.STATUS_REASONS["SBY"])
+        if disagree and k > 0:  # the job only on the oldest row
+            job = no_job
+        lot_id, qty, since = tracked[lot]
+        rows.append((rid, status, reason, *job, lot_id, qty, since, rng.choice(v.PEOPLE)))
+    return rows
+
+
 def status_rows(
     machines: list[Machine], tracked: dict[int, tuple[str, int | None, str]], rng: random.Random
-) -> Iterator[Row]:
-    """Rows of the status view: one per machine x tracked-in lot, one NULL-lot row when idle."""
-    for m in machines:
-        if not m.has_row:
-            continue
-        head = (char16(m.resource_id), m.status, m.reason, *(m.job or (None,) * JOB_COLUMNS))
-        if not m.lots:
-            yield (*head, None, None, None, None)
-        for lot in sorted(m.lots, key=lambda i: tracked[i][2]):
-            lot_id, qty, since = tracked[lot]
-            yield (*head, lot_id, qty, since, rng.choice(v.PEOPLE))
+) -> list[Row]:
+    """Rows of the status view, shuffled: one per machine x tracked-in lot, one NULL-lot row when
+    idle; the latest track-in row of a machine carries its status."""
+    rows = [row for m in machines if m.has_row for row in _machine_status_rows(m, tracked, rng)]
+    rng.shuffle(rows)
+    return rows
 
 
 def _production_row(layout: Layout, m: Machine, rng: random.Random, now: datetime) -> Row:
@@ -193,28 +214,45 @@ def _near_miss(row: Row, rng: random.Random) -> Row:
     return tuple(out)
 
 
-def _non_machine_row(layout: Layout, n: int, rng: random.Random, now: datetime) -> Row:
-    category, kind, prefix, family = rng.choice(v.NON_MACHINES)
-    wc = None if rng.random() < 0.5 else rng.choice(layout.workcenters).name
-    location = rng.choice((*v.MACHINE_LOCATIONS, *v.EXCLUDED))
-    changed = None if rng.random() < 0.05 else stamp(now - timedelta(days=rng.randint(1, 1500)))
-    return (
-        char16(f"NP{n:08d}"),
-        f"{prefix}-{n:06d}",
-        wc,
-        family,
-        location,
-        None,
-        None,
-        None,
-        rng.choice(("Approved", "Disapproved", None)),
-        0,
-        None,
-        None,
-        category,
-        kind,
-        changed,
-    )
+def _pick(values: Sequence[T], rng: random.Random) -> T:
+    """`rng.choice` without its bookkeeping (it shows at 90,000 rows)."""
+    return values[int(rng.random() * len(values))]
+
+
+class _NonMachinePool:
+    """Precomputed choices for carrier and tool rows (tens of thousands per database)."""
+
+    def __init__(self, layout: Layout, now: datetime) -> None:
+        self.workcenters = [wc.name for wc in layout.workcenters]
+        self.locations = (*v.MACHINE_LOCATIONS, *v.EXCLUDED)
+        self.changed = [stamp(now - timedelta(days=d)) for d in range(1, 1501)]
+        self.assets = ("Approved", "Disapproved", None)
+
+    def row(self, n: int, rng: random.Random) -> Row:
+        category, kind, prefix, family = v.NON_MACHINES[int(rng.random() * len(v.NON_MACHINES))]
+        wc = None if rng.random() < 0.5 else _pick(self.workcenters, rng)
+        location = _pick(self.locations, rng)
+        changed = None if rng.random() < 0.05 else _pick(self.changed, rng)
+        asset = self.assets[int(rng.random() * 3)]
+        rid = char16(f"NP{n:08d}")
+        name = f"{prefix}-{n:06d}"
+        return (
+            rid,
+            name,
+            wc,
+            family,
+            location,
+            None,
+            None,
+            None,
+            asset,
+            0,
+            None,
+            None,
+            category,
+            kind,
+            changed,
+        )
 
 
 def master_rows(
@@ -224,8 +262,9 @@ def master_rows(
     rows = [_production_row(layout, m, rng, now) for m in machines]
     near_status = []
     total = NON_PRODUCTION_FACTOR * len(machines)
+    pool = _NonMachinePool(layout, now)
     for n in range(1, total + 1):
-        if rng.random() < 0.15 and machines:
+        if rng.random() < NEAR_MISS_SHARE and machines:
             base = rng.choice(machines)
             name = f"{base.name[:2]}-X{n:05d}"
             twin = Machine(f"EX{n:08d}", name, base.wc, base.family, None, None, True)
@@ -235,6 +274,6 @@ def master_rows(
                 code, reason = _status(rng)
                 near_status.append((row[0], code, reason, *(None,) * (JOB_COLUMNS + 4)))
         else:
-            rows.append(_non_machine_row(layout, n, rng, now))
+            rows.append(pool.row(n, rng))
     rng.shuffle(rows)
     return rows, near_status

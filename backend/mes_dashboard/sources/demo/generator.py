@@ -52,10 +52,29 @@ def _insert(
             bar.update(len(batch))
 
 
-def _mapping_rows(layout: Layout) -> list[tuple[object, ...]]:
-    return [
-        (wc.name, wc.group.name, wc.group.seq, wc.short) for wc in layout.workcenters if wc.mapped
-    ]
+def _mapping_rows(layout: Layout, rng: random.Random) -> list[tuple[object, ...]]:
+    """One row per (spec, workcenter), as the real view has one per SPEC: workcenters repeat."""
+    rows: list[tuple[object, ...]] = []
+    for wc in layout.workcenters:
+        if not wc.mapped:
+            continue
+        group = wc.group
+        for spec in group.specs:
+            rows.append(
+                (
+                    spec.name,
+                    spec.seq,
+                    f"{int(spec.seq):05d}_{spec.name}",
+                    wc.name,
+                    wc.seq,
+                    group.name,
+                    wc.seq,
+                    f"{int(wc.seq):05d}_{group.name}",
+                    wc.short,
+                )
+            )
+    rng.shuffle(rows)
+    return rows
 
 
 def _plan(
@@ -96,8 +115,8 @@ def _fill(
     _insert(conn, schema.RESOURCE, master, None)
     _insert(conn, schema.EQUIPMENT_STATUS, status_rows(fleet, factory.tracked, rng_eq), None)
     _insert(conn, schema.EQUIPMENT_STATUS, near_status, None)
-    _insert(conn, schema.SPEC_WORKCENTER, _mapping_rows(layout), None)
-    ids = [m.resource_id for m in fleet]
+    _insert(conn, schema.SPEC_WORKCENTER, _mapping_rows(layout, random.Random(seed)), None)
+    ids = [schema.char16(m.resource_id) for m in fleet]
     rng_history = random.Random(f"{seed}:history")
     with tqdm(unit="row", desc="history", disable=not progress, file=sys.stderr) as bar:
         _insert(conn, schema.RESOURCE_HISTORY, history_rows(ids, now, days, rng_history), bar)
@@ -150,6 +169,7 @@ def generate(
             conn.execute("BEGIN")
             schema.create_tables(conn)
             _fill(conn, lots, machines, seed, history_days, moment, progress)
+            conn.execute(f"PRAGMA user_version = {schema.FORMAT_VERSION}")
             conn.execute("COMMIT")
             conn.execute("PRAGMA locking_mode=NORMAL")
             conn.execute("PRAGMA journal_mode=WAL")
@@ -165,16 +185,32 @@ def generate(
         raise
 
 
+def format_version(path: Path) -> int | None:
+    """The demo format a database file was generated with (None when it is not readable)."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return int(version)
+
+
 def ensure_demo_db(settings: Settings) -> Path:
-    """Return the configured demo database, generating it first when the file is missing."""
+    """Return the configured demo database, generating it first when the file is missing or was
+    written by another format version of the generator."""
     path = Path(settings.demo_db)
-    if path.is_file():
+    if format_version(path) == schema.FORMAT_VERSION:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     # workers starting together must not each build (and swap in) their own copy
     with open(f"{path}.gen.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not path.is_file():
+        if format_version(path) != schema.FORMAT_VERSION:
             generate(
                 path,
                 lots=settings.demo_lots,

@@ -58,6 +58,9 @@ _GROUPS: tuple[tuple[str, str, str, int, str, int, tuple[str, ...], tuple[str, .
 # groups that also have a workcenter the mapping view does not know yet (its group is NULL)
 _UNMAPPED_IN = ("焊線", "成型", "測試", "包裝")
 TMTT_GROUP = "TMTT"
+# a group whose later lines carry a higher WORKCENTERSEQUENCE_GROUP than its first (the group's
+# sequence is the minimum), as in the real mapping view
+SPLIT_SEQUENCE = ("焊線", "155")
 
 _PACKAGES = (
     "SOD-123FL OP1",
@@ -139,12 +142,14 @@ class Group:
 
 @dataclass(frozen=True)
 class Workcenter:
-    """A workcenter; `mapped` is False when the mapping view lacks it."""
+    """A workcenter; `mapped` is False when the mapping view lacks it; `seq` is the group
+    sequence the mapping view and the lot view write on its rows."""
 
     name: str
     short: str
     group: Group
     mapped: bool
+    seq: str
 
 
 @dataclass(frozen=True)
@@ -199,9 +204,13 @@ def _workcenters(groups: tuple[Group, ...]) -> tuple[Workcenter, ...]:
     for group, row in zip(groups, _GROUPS, strict=True):
         for i in range(row[5]):
             line = f"{chr(ord('A') + i // 8)}{i % 8 + 1}"
-            out.append(Workcenter(f"{group.name}-{line}", f"{group.prefix}-{line}", group, True))
+            split = group.name == SPLIT_SEQUENCE[0] and i >= 8
+            seq = SPLIT_SEQUENCE[1] if split else group.seq
+            name, short = f"{group.name}-{line}", f"{group.prefix}-{line}"
+            out.append(Workcenter(name, short, group, True, seq))
         if group.name in _UNMAPPED_IN:
-            out.append(Workcenter(f"{group.name}-新線", f"{group.prefix}-N1", group, False))
+            name, short = f"{group.name}-新線", f"{group.prefix}-N1"
+            out.append(Workcenter(name, short, group, False, group.seq))
     return tuple(out)
 
 

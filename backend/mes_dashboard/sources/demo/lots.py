@@ -3,7 +3,9 @@
 Work orders hold several lots (`GA25120081` -> `GA25120081-A00-001`); about 1% are raw material
 (NULL WORKORDER), 0.5% DUMMY lots in mixed case, 1.3% held (some of them also running). Lots sit
 at real workcenters and specs of the layout and run on real machines of their workcenter; TMTT
-lots name a machine but keep EQUIPMENTCOUNT at 0.
+lots name a machine but keep EQUIPMENTCOUNT at 0. RELEASETIME is VARCHAR2 text as in the
+warehouse ('YYYY/MM/DD HH24:MI:SS', NULL for half of the holds, now and then a note in place of
+a time); CONTAINERID is a space-padded CHAR(16).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from typing import NamedTuple
 from mes_dashboard.config import NON_QUALITY_HOLD_REASONS
 from mes_dashboard.sources.demo import values as v
 from mes_dashboard.sources.demo.layout import Layout, Product
-from mes_dashboard.sources.demo.schema import stamp
+from mes_dashboard.sources.demo.schema import char16, release_text, stamp
 
 WO_PREFIXES = ("GA", "GB", "GC", "GD", "GE", "GF", "GK", "GM")
 MAX_QTY = 3_000_000
+RELEASE_NOTES = ("待PE確認", "TBD")
 DUMMY_VARIANTS = ("DUMMY", "dummy", "Dummy")
 Row = tuple[object, ...]
 Tracked = dict[int, tuple[str, int | None, str]]
@@ -165,7 +168,7 @@ class LotFactory:
             equipment,
             wc.name,
             wc.group.name if mapped else None,
-            wc.group.seq if mapped else None,
+            wc.seq if mapped else None,
             wc.short if mapped else None,
             spec.name,
             spec.seq,
@@ -188,6 +191,8 @@ class LotFactory:
             wo.owner,
             wo.priority,
             comment,
+            char16(f"{0x4800_0000_0000 + i:016X}"),
+            i + 1,
         )
 
     def _hold(self, age_s: int) -> tuple[int, Row]:
@@ -203,7 +208,11 @@ class LotFactory:
             if quality and rng.random() < 0.5
             else None
         )
-        release = now + timedelta(hours=rng.randint(1, 72)) if rng.random() < 0.5 else None
+        release: str | None = None
+        if self.counts["held"] % 25 == 3:
+            release = RELEASE_NOTES[self.counts["held"] % 2]
+        elif rng.random() < 0.5:
+            release = release_text(now + timedelta(hours=rng.randint(1, 72)))
         return max(age_s, held_s + rng.randint(600, 2 * 86400)), (
             rng.choices((1, 2, 3), (85, 12, 3))[0],
             reason,
@@ -212,7 +221,7 @@ class LotFactory:
             rng.choice(v.DEPARTMENTS),
             rng.choice(v.HOLD_COMMENTS),
             ncr,
-            stamp(release) if release else None,
+            release,
         )
 
     def _equipment(

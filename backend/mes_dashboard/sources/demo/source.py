@@ -2,7 +2,10 @@
 
 Each call opens its own read-only connection (threads and forked workers share nothing), so a
 whole-table read is one SQLite read transaction: in WAL mode it sees either all of a simulator
-tick or none of it. Column types come from the declared SQLite types, never from the values.
+tick or none of it. Column types come from the declared Oracle types through python-oracledb's
+fetch rules (`sources/oracle_types.py`), never from the values. The master fetch applies the
+production-machine filter of the domain in SQL with bind parameters, as the Oracle source does.
+Every call first consults the fault switch (`faults.py`, setting `MES_DEMO_FAULTS`).
 """
 
 from __future__ import annotations
@@ -16,19 +19,17 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from mes_dashboard.config import Settings
+from mes_dashboard.config import EXCLUDED_LOCATIONS, Settings
 from mes_dashboard.sources.base import OBJECTS, WATERMARKS
+from mes_dashboard.sources.demo.faults import Faults, FaultSwitch
+from mes_dashboard.sources.oracle_types import arrow_type, parse_declaration
 
 BUSY_TIMEOUT_S = 5.0
 FETCH_BATCH = 65_536
 HISTORY_OBJECT = "resource_history"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$#]*$")
-_ARROW_TYPES = {
-    "TEXT": pa.string(),
-    "INTEGER": pa.int64(),
-    "REAL": pa.float64(),
-    "DATE": pa.timestamp("ms"),
-}
+MASTER_OBJECT = "resource"
+PRODUCTION_KINDS = (("ASSEMBLY", "ASSEMBLY"), ("WAFERSORT", "WAFERSORT"))
 
 
 def _table_name(configured: str) -> str:
@@ -40,14 +41,28 @@ def _table_name(configured: str) -> str:
 
 
 def _arrow_type(table: str, column: str, declared: str) -> pa.DataType:
-    kind = _ARROW_TYPES.get(declared.upper())
-    if kind is None:
-        raise ValueError(f"{table}.{column}: unsupported declared type {declared!r}")
-    return kind
+    try:
+        return arrow_type(parse_declaration(declared) | {"column_name": column})
+    except ValueError:
+        raise ValueError(f"{table}.{column}: unsupported declared type {declared!r}") from None
+
+
+def production_filter(excluded_locations: tuple[str, ...]) -> tuple[str, tuple[object, ...]]:
+    """The domain's production-machine filter as a WHERE clause with its bind parameters."""
+    kinds = " OR ".join("(OBJECTCATEGORY = ? AND OBJECTTYPE = ?)" for _ in PRODUCTION_KINDS)
+    where = f"WHERE ({kinds}) AND WORKCENTERNAME IS NOT NULL"
+    params: list[object] = [value for pair in PRODUCTION_KINDS for value in pair]
+    if excluded_locations:
+        marks = ", ".join("?" for _ in excluded_locations)
+        where += f" AND (LOCATIONNAME IS NULL OR LOCATIONNAME NOT IN ({marks}))"
+        params.extend(excluded_locations)
+    where += " AND (PJ_ASSETSSTATUS IS NULL OR PJ_ASSETSSTATUS <> ?)"
+    params.append("Disapproved")
+    return where, tuple(params)
 
 
 def _select(name: str, declared: str) -> str:
-    if declared == "DATE":
+    if declared.strip().upper() == "DATE":
         # DATE text 'YYYY-MM-DD HH:MM:SS' -> epoch ms of the naive (plant-local) time, in C
         return f"CAST(strftime('%s', \"{name}\") AS INTEGER) * 1000"
     return f'"{name}"'
@@ -72,16 +87,26 @@ class DemoSource:
         db_path: str | os.PathLike[str],
         object_names: Mapping[str, str],
         busy_timeout_s: float = BUSY_TIMEOUT_S,
+        excluded_locations: tuple[str, ...] = EXCLUDED_LOCATIONS,
+        faults: FaultSwitch | None = None,
     ) -> None:
         self.path = Path(db_path)
         self.tables = {obj: _table_name(name) for obj, name in object_names.items()}
         self.busy_timeout_s = busy_timeout_s
+        self.excluded_locations = excluded_locations
+        self.faults = faults or FaultSwitch(None)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DemoSource:
         """A demo source over `settings.demo_db` with the configured object names."""
         names = {obj: getattr(settings, attr) for obj, attr in OBJECTS.items()}
-        return cls(settings.demo_db, names)
+        switch = FaultSwitch(Path(settings.demo_faults) if settings.demo_faults else None)
+        return cls(
+            settings.demo_db,
+            names,
+            excluded_locations=settings.excluded_locations,
+            faults=switch,
+        )
 
     def _connect(self) -> sqlite3.Connection:
         if not self.path.is_file():
@@ -120,17 +145,27 @@ class DemoSource:
         return pa.Table.from_batches(batches, schema).combine_chunks()
 
     def fetch(self, obj: str) -> pa.Table:
-        """Return the whole object (one of `OBJECTS` except resource_history) as a raw table."""
+        """Return the whole object (one of `OBJECTS` except resource_history) as a raw table;
+        the master holds only the production machines."""
         table = self._table(obj)
         if obj == HISTORY_OBJECT:
             raise ValueError("resource_history is queried by date range: use fetch_history()")
-        return self._read(table)
+        faults = self.faults.enter(obj)
+        if obj in faults.empty:
+            return _without(self._read(table, "LIMIT 0"), faults, obj)
+        if obj == MASTER_OBJECT:
+            return _without(
+                self._read(table, *production_filter(self.excluded_locations)), faults, obj
+            )
+        return _without(self._read(table), faults, obj)
 
     def watermark(self, obj: str) -> datetime | None:
         """Return MAX(watermark column) of the object, or None when it has none or no rows."""
         table = self._table(obj)
         column = WATERMARKS.get(obj)
         if column is None:
+            return None
+        if obj in self.faults.enter(obj).empty:
             return None
         conn = self._connect()
         try:
@@ -144,7 +179,12 @@ class DemoSource:
         low = datetime.combine(start, time()).isoformat(sep=" ")
         high = datetime.combine(end + timedelta(days=1), time()).isoformat(sep=" ")
         where = 'WHERE "TXNDATE" >= ? AND "TXNDATE" < ?'
-        return self._read(self._table(HISTORY_OBJECT), where, (low, high))
+        faults = self.faults.enter(HISTORY_OBJECT)
+        if HISTORY_OBJECT in faults.empty:
+            where += " AND 0"
+        return _without(
+            self._read(self._table(HISTORY_OBJECT), where, (low, high)), faults, HISTORY_OBJECT
+        )
 
     def columns(self, obj: str) -> list[tuple[str, str]]:
         """(name, declared SQLite type) of each column of the object, in table order."""
@@ -168,3 +208,9 @@ class DemoSource:
 
     def close(self) -> None:
         """Nothing to release: every call opens and closes its own connection."""
+
+
+def _without(table: pa.Table, faults: Faults, obj: str) -> pa.Table:
+    """The table less the columns the fault switch says are missing from `obj`."""
+    missing = [c for c in faults.missing_columns.get(obj, ()) if c in table.column_names]
+    return table.drop_columns(missing) if missing else table
