@@ -49,21 +49,11 @@ def _production_master(m: dict[str, pa.ChunkedArray], br: BuildRules) -> pa.Chun
 
 
 STATUS_OBJECT = "equipment_status"
-STATE_COLUMNS = ("EQUIPMENTASSETSSTATUS", "EQUIPMENTASSETSSTATUSREASON")
-JOB_COLUMNS = (
-    "JOBORDER",
-    "JOBMODEL",
-    "JOBSTAGE",
-    "JOBID",
-    "JOBSTATUS",
-    "CREATEDATE",
-    "CREATEUSERNAME",
-    "TECHNICIANUSERNAME",
-    "SYMPTOMCODE",
-    "CAUSECODE",
-    "REPAIRCODE",
+STATUS_COLUMNS = tuple(
+    c["name"] for c in contracts.columns(NAME) if c.get("origin") == STATUS_OBJECT
 )
-STATUS_COLUMNS = (*STATE_COLUMNS, *JOB_COLUMNS)
+JOB_COLUMNS = tuple(c["name"] for c in contracts.columns(NAME) if c.get("section") == "job")
+STATE_COLUMNS = tuple(c for c in STATUS_COLUMNS if c not in JOB_COLUMNS)
 # the master filter's columns (the domain's production-machine rule)
 FILTER_COLUMNS = (
     "OBJECTCATEGORY",

@@ -5,7 +5,7 @@
  */
 
 import type { DetailItem } from "../components/detail-item";
-import { type FieldSpec, fieldSpecs, type Locale } from "../core/contracts";
+import { type FieldSpec, fieldSpecs, type Locale, sectionFields } from "../core/contracts";
 import { formatDateTime, formatNumber, NULL_DISPLAY } from "../core/format";
 import type { Dataset } from "../core/query";
 import type { MessageKey } from "../i18n/i18n";
@@ -118,19 +118,7 @@ export const EQUIPMENT_SECTIONS: readonly SectionDef[] = [
   {
     id: "job",
     title: "drawer.section.job",
-    fields: [
-      "JOBORDER",
-      "JOBID",
-      "JOBMODEL",
-      "JOBSTAGE",
-      "JOBSTATUS",
-      "CREATEDATE",
-      "CREATEUSERNAME",
-      "TECHNICIANUSERNAME",
-      "SYMPTOMCODE",
-      "CAUSECODE",
-      "REPAIRCODE",
-    ],
+    fields: sectionFields("resource", "job"),
     when: hasJob,
   },
   {

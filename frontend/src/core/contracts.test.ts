@@ -11,6 +11,7 @@ import {
   metricSpecs,
   PLANT_TIME_ZONE,
   SNAPSHOT_DATASETS,
+  sectionFields,
 } from "./contracts";
 
 describe("contracts", () => {
@@ -38,5 +39,16 @@ describe("contracts", () => {
       expect(isSnapshotDataset(name), name).toBe(d.kind === "snapshot");
     }
     expect(isSnapshotDataset("toString")).toBe(false);
+  });
+});
+
+describe("sectionFields", () => {
+  it("lists a drawer section's fields in contract order, and nothing for an unknown section", () => {
+    const job = sectionFields("resource", "job");
+    expect(job[0]).toBe("JOBORDER");
+    expect(job).toContain("REPAIRCODE");
+    const order = fieldSpecs("resource").map((f) => f.name);
+    expect([...job].sort((a, b) => order.indexOf(a) - order.indexOf(b))).toEqual(job);
+    expect(sectionFields("resource", "no-such-section")).toEqual([]);
   });
 });

@@ -19,6 +19,10 @@ export interface FieldSpec {
   derived?: boolean;
   values?: string[];
   unit?: string;
+  /** The source object the column comes from, when not the dataset's own source. */
+  origin?: string;
+  /** The drawer section that lists the column. */
+  section?: string;
 }
 
 export interface AggregateSpec {
@@ -83,6 +87,13 @@ export function isSnapshotDataset(name: unknown): name is SnapshotDataset {
 /** Every column of a dataset, in contract order. */
 export function fieldSpecs(dataset: Dataset): readonly FieldSpec[] {
   return datasets[dataset].columns;
+}
+
+/** Names of the fields the contract places in a drawer section, in contract order. */
+export function sectionFields(dataset: Dataset, section: string): readonly string[] {
+  return fieldSpecs(dataset)
+    .filter((f) => f.section === section)
+    .map((f) => f.name);
 }
 
 export function fieldSpec(dataset: Dataset, name: string): FieldSpec | undefined {
