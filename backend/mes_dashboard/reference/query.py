@@ -304,7 +304,7 @@ def _narrow(error: ValidationError) -> ValidationError:
 def _is_bound(error: ValidationError) -> bool:
     """A `between` bound that is neither a number nor a date (told as such, not per branch)."""
     bound: dict[str, Any] = contracts.load("query.schema")["$defs"]["bound"]
-    return error.validator == "oneOf" and error.schema == bound
+    return bool(error.validator == "oneOf" and error.schema == bound)
 
 
 def _branches(error: ValidationError) -> list[list[ValidationError]]:
