@@ -181,7 +181,10 @@ function randomQuery(random: Random, table: Table): Query {
   const groupBy = [...new Set(Array.from({ length: random.int(4) }, () => random.pick(keys)))];
   const metricIds = metricSpecs("wip").map((m) => m.id);
   const metrics = [...new Set(Array.from({ length: random.int(6) }, () => random.pick(metricIds)))];
-  const names = [...groupBy.map((g) => (typeof g === "string" ? g : (g.as ?? g.bucket))), ...metrics];
+  const names = [
+    ...groupBy.map((g) => (typeof g === "string" ? g : (g.as ?? ("bucket" in g ? g.bucket : g.period)))),
+    ...metrics,
+  ];
   const sort = names.length
     ? Array.from({ length: random.int(3) }, () => ({ by: random.pick(names), desc: random.chance(0.5) }))
     : [];
