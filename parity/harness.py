@@ -234,9 +234,10 @@ def _outcome(item: dict[str, Any]) -> Outcome:
 
 @contextmanager
 def browser_core(
-    directory: Path = HARNESS_DIR, timeout_ms: float = 15_000
+    directory: Path = HARNESS_DIR, timeout_ms: float = 15_000, timezone_id: str = BROWSER_TZ
 ) -> Iterator[BrowserCore]:
-    """Serve the harness, open it in headless Chromium and wait for `window.mesCore`."""
+    """Serve the harness, open it in headless Chromium (in `timezone_id`, default `MES_TEST_TZ`)
+    and wait for `window.mesCore`."""
     index = directory / "index.html"
     if not index.is_file():
         raise HarnessMissingError(f"{index} does not exist: build it with `make harness`")
@@ -246,7 +247,7 @@ def browser_core(
         with sync_playwright() as playwright:
             browser = launch(playwright)
             try:
-                context = browser.new_context(timezone_id=BROWSER_TZ)
+                context = browser.new_context(timezone_id=timezone_id)
                 page = context.new_page()
                 console = _watch_console(page)
                 page.goto(f"{server.url}/index.html")

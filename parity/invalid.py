@@ -88,6 +88,7 @@ def wrong_value_type(draw: st.DrawFn, snap: Snapshot, query: Query) -> Any:
         "string": [1, 0.5, True],
         "number": ["1", True, False],
         "boolean": [1, 0, "true"],
+        "date": [1, True, "2025-02-29", "2025-1-01", "20250101", "2025-01-01T00:00"],
     }
     value = draw(st.sampled_from(wrong[KIND[snap.types[name]]]))
     op = draw(st.sampled_from(["eq", "ne", "in", "not_in"]))
@@ -102,8 +103,33 @@ def bad_edges(draw: st.DrawFn, snap: Snapshot, query: Query) -> Any:
     return name and {**query, "groupBy": [{"bucket": name, "edges": edges}]}
 
 
+def bad_bound(draw: st.DrawFn, snap: Snapshot, query: Query) -> Any:
+    """A date bound on a number or timestamp column, or a number or non-date on a date column."""
+    name = _pick(draw, _columns(snap, "number", "date"))
+    if name is None:
+        return None
+    if KIND[snap.types[name]] == "date":
+        value = draw(st.sampled_from([0, 20250101, "2025-02-29", "2025-13-01", "0000-01-01"]))
+    else:
+        value = draw(st.sampled_from(["2025-01-01", "1970-01-01"]))
+    side = draw(st.sampled_from(["min", "max"]))
+    return _add_filter(query, {"field": name, "op": "between", side: value})
+
+
+def bad_period(draw: st.DrawFn, snap: Snapshot, query: Query) -> Any:
+    """A period on a column that is no date or timestamp, or an unknown unit."""
+    dated = _columns(snap, "date") + [n for n, t in snap.types.items() if t == "timestamp"]
+    bad_unit: bool = draw(st.booleans())
+    if dated and bad_unit:
+        unit = draw(st.sampled_from(["hour", "quarter", "Week", "", None]))
+        return {**query, "groupBy": [{"period": draw(st.sampled_from(dated)), "unit": unit}]}
+    others = [n for n in snap.types if n not in dated]
+    name = _pick(draw, others)
+    return name and {**query, "groupBy": [{"period": name, "unit": "day"}]}
+
+
 def bucket_on_other(draw: st.DrawFn, snap: Snapshot, query: Query) -> Any:
-    name = _pick(draw, _columns(snap, "string", "boolean"))
+    name = _pick(draw, _columns(snap, "string", "boolean", "date"))
     return name and {**query, "groupBy": [{"bucket": name, "edges": [1]}]}
 
 
@@ -216,6 +242,8 @@ MUTATIONS: list[Mutation] = [
     wrong_value_type,
     bad_edges,
     bucket_on_other,
+    bad_bound,
+    bad_period,
     bad_sort,
     bad_limit,
     extra_property,

@@ -1,20 +1,22 @@
 """Hypothesis strategies for valid queries of the query contract over one snapshot.
 
 Filter values come from the snapshot's own column values (so filters hit), nudged neighbours and
-misses; `in` lists may hold null. Group keys are zero to three distinct columns or buckets whose
-sorted edges sit on and right next to data values. Metrics are any of the dataset's metrics, sort
-keys any metric or group key in either direction, and a limit is optional.
+misses; `in` lists may hold null; dates are "YYYY-MM-DD" strings. Group keys are zero to three
+distinct columns, buckets whose sorted edges sit on and right next to data values, or periods
+(day, ISO week, month, year) of date and timestamp columns. Metrics are any of the dataset's
+metrics, sort keys any metric or group key in either direction, and a limit is optional.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
 from hypothesis import strategies as st
 
 from parity.metrics import usable_metrics
-from parity.tables import FLOATS, INTS, TIMESTAMPS, Snapshot
+from parity.tables import DATES, FLOATS, INTS, TIMESTAMPS, Snapshot
 from parity.text import case_variant, words
 
 Query = dict[str, Any]
@@ -24,15 +26,18 @@ KIND = {
     "int32": "number",
     "float64": "number",
     "timestamp": "number",
+    "date": "date",
     "bool": "boolean",
 }
+PERIOD_UNITS = ("day", "week", "month", "year")
 OPS = {
     "string": ("eq", "ne", "in", "not_in", "contains", "prefix", "is_null", "not_null"),
     "number": ("eq", "ne", "in", "not_in", "between", "is_null", "not_null"),
     "boolean": ("eq", "ne", "in", "not_in", "is_null", "not_null"),
+    "date": ("eq", "ne", "in", "not_in", "between", "is_null", "not_null"),
 }
 MISSES = {"dictionary": words(), "utf8": words(), "int32": INTS, "float64": FLOATS}
-MISSES |= {"timestamp": TIMESTAMPS, "bool": st.booleans()}
+MISSES |= {"timestamp": TIMESTAMPS, "bool": st.booleans(), "date": DATES}
 
 
 def present(snap: Snapshot, name: str) -> list[Any]:
@@ -44,6 +49,9 @@ def nudged(value: Any, column_type: str) -> list[Any]:
     """A value and its nearest neighbours in the column's value space."""
     if column_type == "float64":
         return [math.nextafter(value, -math.inf), value, math.nextafter(value, math.inf)]
+    if column_type == "date":
+        day = dt.date.fromisoformat(value)
+        return [(day + dt.timedelta(days=k)).isoformat() for k in (-1, 0, 1)]
     return [value - 1, value, value + 1]
 
 
@@ -77,7 +85,7 @@ def bound(snap: Snapshot, name: str) -> st.SearchStrategy[Any]:
     if not values:
         return miss
     near = st.sampled_from(values).flatmap(lambda v: st.sampled_from(nudged(v, column_type)))
-    return st.one_of(near, near, miss, FLOATS)
+    return st.one_of(near, near, miss, miss if column_type == "date" else FLOATS)
 
 
 @st.composite
@@ -100,6 +108,14 @@ def filters(draw: st.DrawFn, snap: Snapshot, name: str) -> Query:
     return item
 
 
+def periods(draw: st.DrawFn, name: str, alias: str | None) -> Query:
+    """A period key on a date or timestamp column, any unit."""
+    key: Query = {"period": name, "unit": draw(st.sampled_from(PERIOD_UNITS))}
+    if alias is not None:
+        key["as"] = alias
+    return key
+
+
 @st.composite
 def buckets(draw: st.DrawFn, snap: Snapshot, name: str, alias: str | None) -> Query:
     """A bucket key on a numeric or timestamp column: strictly increasing edges near the data."""
@@ -115,11 +131,17 @@ def group_keys(draw: st.DrawFn, snap: Snapshot) -> list[Any]:
     """Zero to three group keys with distinct result names."""
     names = list(snap.types)
     numeric = [n for n in names if KIND[snap.types[n]] == "number"]
+    dated = [n for n in names if snap.types[n] in ("date", "timestamp")]
     keys: list[Any] = []
     used: set[str] = set()
     for i in range(draw(st.integers(0, 3))):
         bucket, aliased = draw(st.booleans()), draw(st.booleans())
-        if numeric and bucket:
+        if dated and draw(st.integers(0, 2)) == 0:
+            name = draw(st.sampled_from(dated))
+            alias = f"PERIOD_{i}" if name in used or aliased else None
+            keys.append(periods(draw, name, alias))
+            used.add(alias or name)
+        elif numeric and bucket:
             name = draw(st.sampled_from(numeric))
             alias = f"BUCKET_{i}" if name in used or aliased else None
             keys.append(draw(buckets(snap, name, alias)))
@@ -135,7 +157,9 @@ def group_keys(draw: st.DrawFn, snap: Snapshot) -> list[Any]:
 
 def key_name(key: Any) -> str:
     """The result column of a group key."""
-    return key if isinstance(key, str) else str(key.get("as", key["bucket"]))
+    if isinstance(key, str):
+        return key
+    return str(key.get("as", key["period"] if "period" in key else key["bucket"]))
 
 
 @st.composite

@@ -6,11 +6,14 @@ per-column pools (so groups repeat and filters hit), written as an IPC stream of
 batches. Dictionary columns are written in one of three ways: one dictionary for the whole stream
 (what the backend does), a different dictionary per batch (non-delta replacement dictionary
 batches mid-stream), or growing dictionaries sent as deltas. The reference reads the same bytes
-back with pyarrow, so both sides see exactly one stream.
+back with pyarrow, so both sides see exactly one stream. Date columns are date32 in the stream and
+"YYYY-MM-DD" strings in `Snapshot.columns` (their value in queries and results), drawn mostly from
+ISO-week and year edges (Dec 28 - Jan 4) and leap days.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,6 +53,17 @@ TIMESTAMPS = st.one_of(
         st.sampled_from([0, 0, -1, 1, 1800_000]),
     ),
     st.sampled_from([0, -1, 1, -1_893_456_000_000, 2_147_483_648_000, 4_102_444_800_000]),
+)
+# calendar dates as "YYYY-MM-DD" (their value in queries and results): ISO-week and year edges
+# (Dec 28 - Jan 4), leap days, the epoch, and any day of a few years around the present
+_EDGE_YEARS = (2015, 2020, 2024, 2025, 2026)
+DATE_EDGES = (
+    *(str(dt.date(year, 12, 28) + dt.timedelta(days=k)) for year in _EDGE_YEARS for k in range(8)),
+    *("2024-02-28", "2024-02-29", "2024-03-01", "2000-02-29", "1970-01-01", "1969-12-31"),
+)
+DATES = st.one_of(
+    st.sampled_from(DATE_EDGES),
+    st.dates(dt.date(1960, 1, 1), dt.date(2100, 12, 31)).map(dt.date.isoformat),
 )
 ID_PREFIXES = ("GA25", "ga25", "", "批", "\U0001f600")
 
@@ -129,7 +143,7 @@ def value_pool(spec: ColumnSpec) -> st.SearchStrategy[list[Any]]:
         return string_pool(spec)
     if spec.type == "bool":
         return st.just([False, True])
-    element = {"int32": INTS, "float64": FLOATS, "timestamp": TIMESTAMPS}[spec.type]
+    element = {"int32": INTS, "float64": FLOATS, "timestamp": TIMESTAMPS, "date": DATES}[spec.type]
     return st.lists(element, min_size=1, max_size=6)
 
 
@@ -139,6 +153,13 @@ def wide_pool(spec: ColumnSpec, size: int) -> st.SearchStrategy[list[Any]] | Non
         return None
     if spec.type in ("dictionary", "utf8"):
         return st.builds(lambda p: [f"{p}{i}" for i in range(size)], words(3))
+    if spec.type == "date":
+        first = st.dates(dt.date(2015, 12, 1), dt.date(2026, 12, 31))
+        return st.builds(
+            lambda d, step: [(d + dt.timedelta(days=i * step)).isoformat() for i in range(size)],
+            first,
+            st.integers(1, 3),
+        )
     start, step = {
         "int32": (st.integers(-1000, 1000), st.integers(1, 1000)),
         "float64": (st.floats(-1e6, 1e6), st.floats(1e-3, 10.0)),
@@ -177,12 +198,13 @@ def snapshots(
     all_metric_columns: bool = True,
     min_rows: int = 0,
     wide: bool = False,
+    always: Sequence[str] = (),
 ) -> Snapshot:
     """A snapshot of `dataset`: the metric columns plus a few others, in contract order.
 
     With `all_metric_columns=False` some metric columns may be missing (a `?columns=` projection),
     so the metrics reading them are invalid on that table. `wide` gives most rows their own value
-    in every column that has no fixed value list (many groups).
+    in every column that has no fixed value list (many groups). `always` columns are always in.
     """
     every = contract_columns(dataset)
     required = metric_fields(dataset)
@@ -192,7 +214,7 @@ def snapshots(
         )
         required -= set(draw(dropped))
     optional = [c.name for c in every if c.name not in required]
-    extra = set(draw(st.lists(st.sampled_from(optional), max_size=6, unique=True)))
+    extra = set(draw(st.lists(st.sampled_from(optional), max_size=6, unique=True))) | set(always)
     specs = [c for c in every if c.name in required or c.name in extra]
     rows = draw(st.integers(min_rows, max_rows))
     values = {c.name: draw(column_values(c, rows, wide)) for c in specs}
@@ -296,6 +318,9 @@ def shuffled(items: list[Any], shuffles: Any) -> list[Any]:
 
 def _array(spec: ColumnSpec, values: list[Any], dictionary: list[str | None]) -> pa.Array:
     arrow_type = contracts.arrow_type({"type": spec.type})
+    if spec.type == "date":
+        days = [None if v is None else dt.date.fromisoformat(v) for v in values]
+        return pa.array(days, type=arrow_type)
     if spec.type != "dictionary":
         return pa.array(values, type=arrow_type)
     index = {v: i for i, v in enumerate(dictionary)}

@@ -100,7 +100,7 @@ def one_filter(**item: Any) -> dict[str, Any]:
         (one_filter(field="QTY", op="between"), "filters[0]: needs 'min' or 'max'"),
         (
             one_filter(field="QTY", op="between", min="1"),
-            "filters[0].min: '1' is not of type 'number'",
+            "filters[0].min: '1' is neither a number nor a date 'YYYY-MM-DD'",
         ),
         (
             one_filter(field="QTY", op="eq", value=None),
@@ -162,7 +162,7 @@ def test_schema_violations_name_the_offending_part(query: object, message: str) 
         ),
         (
             wip(filters=[{"field": "LOTID", "op": "between", "min": 1}]),
-            "filters[0].op: 'between' needs a numeric or timestamp column, 'LOTID' is string",
+            "filters[0].op: 'between' needs a numeric, timestamp or date column, 'LOTID' is string",
         ),
         (
             wip(filters=[{"field": "LOTID", "op": "eq", "value": 1}]),

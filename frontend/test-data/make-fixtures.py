@@ -4,7 +4,8 @@ Run: .venv/bin/python frontend/test-data/make-fixtures.py [--wip-rows N --out PA
 
 Each fixture NAME.arrows gets a sibling NAME.json with the values the browser decoder must produce:
 {"numRows": n, "metadata": {...}, "columns": {NAME: {"type": T, "values": [...]}}} where T is one of
-dictionary, utf8, int, float, bool, timestamp and timestamps are epoch milliseconds.
+dictionary, utf8, int, float, bool, timestamp, date; timestamps are epoch milliseconds and dates
+"YYYY-MM-DD".
 `--wip-rows N --out PATH` instead writes one synthetic wip-like stream for decoder benchmarks.
 """
 
@@ -32,6 +33,8 @@ def ms(text: str) -> int:
 
 
 def kind(t: pa.DataType) -> str:
+    if pa.types.is_date(t):
+        return "date"
     if pa.types.is_dictionary(t):
         return "dictionary"
     if pa.types.is_timestamp(t):
@@ -50,6 +53,8 @@ def kind(t: pa.DataType) -> str:
 def expected_values(column: pa.ChunkedArray) -> list[object]:
     if pa.types.is_timestamp(column.type):
         return column.cast(pa.int64()).to_pylist()
+    if pa.types.is_date(column.type):
+        return [None if d is None else d.isoformat() for d in column.to_pylist()]
     if pa.types.is_dictionary(column.type):
         return [None if v is None else str(v) for v in column.to_pylist()]
     return column.to_pylist()
@@ -166,6 +171,27 @@ def ascending_then_replaced() -> None:
     write("ascending-then-replaced", schema, batches, False)
 
 
+def dates() -> None:
+    """Calendar dates (date32 and date64) around the epoch, ISO-week and year edges, leap days."""
+    days = [
+        dt.date(2026, 12, 31),
+        dt.date(2027, 1, 1),
+        None,
+        dt.date(1969, 12, 31),
+        dt.date(1970, 1, 1),
+        dt.date(2020, 12, 31),
+        dt.date(2024, 2, 29),
+        dt.date(1, 1, 1),
+        dt.date(9999, 12, 31),
+    ]
+    schema = pa.schema([("DAY", pa.date32()), ("DAY64", pa.date64())], metadata=METADATA)
+    batches = [
+        pa.record_batch([pa.array(part, t) for t in (pa.date32(), pa.date64())], schema=schema)
+        for part in (days[:4], days[4:])
+    ]
+    write("dates", schema, batches)
+
+
 def empty() -> None:
     """A schema and no record batch at all."""
     schema = pa.schema([("CAT", DICT), ("QTY", pa.int32()), ("TIME", TS)], metadata=METADATA)
@@ -229,6 +255,7 @@ def main() -> None:
     replacement_dictionary(deltas=False)
     replacement_dictionary(deltas=True)
     ascending_then_replaced()
+    dates()
     empty()
     wip_sample()
 

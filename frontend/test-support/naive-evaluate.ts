@@ -2,8 +2,8 @@
  * A plain model of the query contract over row objects, written straight from contracts/README.md
  * and sharing no code with the kernels: the model-comparison tests run both and expect equality.
  */
-import { type AggregateSpec, type MetricSpec, metricSpec } from "../src/core/contracts";
-import type { Filter, Query, QueryResult, ResultRow } from "../src/core/query";
+import { type AggregateSpec, type MetricSpec, metricSpec, PLANT_TIME_ZONE } from "../src/core/contracts";
+import type { Filter, GroupKey, PeriodKey, Query, QueryResult, ResultRow } from "../src/core/query";
 import { cellValue, type Scalar, type Table } from "../src/core/table";
 
 type Row = Record<string, Scalar>;
@@ -35,8 +35,11 @@ function passes(row: Row, f: Filter): boolean {
     case "prefix":
       return v !== null && String(v).toLowerCase().slice(0, f.value.toLowerCase().length) === f.value.toLowerCase();
     case "between":
+      // Dates are "YYYY-MM-DD" on both sides, so they compare as text.
       return (
-        v !== null && (f.min === undefined || (v as number) >= f.min) && (f.max === undefined || (v as number) < f.max)
+        v !== null &&
+        (f.min === undefined || (v as number | string) >= f.min) &&
+        (f.max === undefined || (v as number | string) < f.max)
       );
     case "is_null":
       return v === null;
@@ -91,19 +94,41 @@ function compare(a: Scalar | undefined, b: Scalar | undefined, desc: boolean): n
   return desc ? -order : order;
 }
 
+/** The plant-local "YYYY-MM-DD" of an instant, through Intl (en-CA formats dates that way). */
+function plantDate(ms: number): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: PLANT_TIME_ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(ms);
+}
+
+/** The first day of a period, by Date arithmetic in UTC on the date's midnight. */
+function periodOf(value: Scalar, key: PeriodKey): Scalar {
+  if (value === null) return null;
+  const date = new Date(`${typeof value === "number" ? plantDate(value) : String(value)}T00:00:00Z`);
+  if (key.unit === "week") date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  if (key.unit === "month" || key.unit === "year") date.setUTCDate(1);
+  if (key.unit === "year") date.setUTCMonth(0);
+  return date.toISOString().slice(0, 10);
+}
+
+function groupKey(g: GroupKey): { name: string; of: (r: Row) => Scalar } {
+  if (typeof g === "string") return { name: g, of: (r: Row) => r[g] ?? null };
+  if ("period" in g) return { name: g.as ?? g.period, of: (r: Row) => periodOf(r[g.period] ?? null, g) };
+  return {
+    name: g.as ?? g.bucket,
+    of: (r: Row) => {
+      const v = r[g.bucket] ?? null;
+      return v === null ? null : g.edges.filter((e) => e <= (v as number)).length;
+    },
+  };
+}
+
 export function naiveEvaluate(table: Table, query: Query): QueryResult {
   const rows = tableRows(table).filter((r) => (query.filters ?? []).every((f) => passes(r, f)));
-  const keys = (query.groupBy ?? []).map((g) =>
-    typeof g === "string"
-      ? { name: g, of: (r: Row) => r[g] ?? null }
-      : {
-          name: g.as ?? g.bucket,
-          of: (r: Row) => {
-            const v = r[g.bucket] ?? null;
-            return v === null ? null : g.edges.filter((e) => e <= (v as number)).length;
-          },
-        },
-  );
+  const keys = (query.groupBy ?? []).map(groupKey);
   const metrics = (query.metrics ?? []).map((id) => metricSpec(id) as MetricSpec);
   const groups = new Map<string, Row[]>();
   if (keys.length === 0) groups.set("[]", rows);

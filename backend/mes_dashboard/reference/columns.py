@@ -34,11 +34,14 @@ def _type_name(arrow_type: pa.DataType) -> str:
         return "bool"
     elif types.is_timestamp(arrow_type) and arrow_type.unit == "ms":
         return "timestamp"
+    elif types.is_date(arrow_type):
+        return "date"
     return str(arrow_type)
 
 
 def read_columns(table: pa.Table, names: Iterable[str]) -> Columns:
-    """The named columns as Python lists: dictionaries decoded, timestamps as epoch ms ints."""
+    """The named columns as Python lists: dictionaries decoded, timestamps as epoch ms ints,
+    dates as "YYYY-MM-DD" strings."""
     return {name: _read(name, table.column(name)) for name in names}
 
 
@@ -46,6 +49,9 @@ def _read(name: str, column: pa.ChunkedArray) -> list[Any]:
     if pa.types.is_timestamp(column.type):
         # the stored int64 is already UTC epoch ms; no datetime (and no local time zone) involved
         values: list[Any] = column.cast(pa.int64()).to_pylist()
+    elif pa.types.is_date(column.type):
+        # a calendar date as its "YYYY-MM-DD" text: compared, grouped and returned as that text
+        values = [None if day is None else day.isoformat() for day in column.to_pylist()]
     else:
         values = column.to_pylist()
     for value in values:

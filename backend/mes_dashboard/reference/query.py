@@ -2,7 +2,9 @@
 
 The semantic checks need each column's type. They take it from the dataset's contract columns
 (main and detail) or, when given, from a name -> type mapping of an actual table, where the
-types are the contract's names (`utf8`, `dictionary`, `int32`, `float64`, `bool`, `timestamp`).
+types are the contract's names (`utf8`, `dictionary`, `int32`, `float64`, `bool`, `timestamp`,
+`date`). A date field's filter values and `between` bounds are "YYYY-MM-DD" strings of real
+calendar dates.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, relevance
 
 from mes_dashboard import contracts
+from mes_dashboard.reference.periods import parse_date
 
 # contract column type -> the kind of values it holds
 KINDS = {
@@ -25,14 +28,21 @@ KINDS = {
     "int32": "number",
     "float64": "number",
     "timestamp": "timestamp",
+    "date": "date",
     "bool": "boolean",
 }
 # value kind a filter must use for a column kind (timestamps compare as epoch milliseconds)
-VALUE_KINDS = {"string": "string", "number": "number", "timestamp": "number", "boolean": "boolean"}
+VALUE_KINDS = {
+    "string": "string",
+    "number": "number",
+    "timestamp": "number",
+    "date": "date",
+    "boolean": "boolean",
+}
 # column kinds each aggregate accepts for its `field`
 AGG_KINDS = {
-    "count": {"string", "number", "timestamp", "boolean"},
-    "count_distinct": {"string", "number", "timestamp", "boolean"},
+    "count": {"string", "number", "timestamp", "date", "boolean"},
+    "count_distinct": {"string", "number", "timestamp", "date", "boolean"},
     "sum": {"number"},
     "mean": {"number"},
     "min": {"number", "timestamp"},
@@ -86,10 +96,11 @@ def validate_query(query: object, schema_fields: Mapping[str, str] | None = None
 
 
 def group_key_name(key: str | Mapping[str, Any]) -> str:
-    """The result column of a group key: the field, or a bucket's `as` (default its field)."""
+    """The result column of a group key: the field, or a bucket's or period's `as` (default its
+    field)."""
     if isinstance(key, str):
         return key
-    name: str = key.get("as", key["bucket"])
+    name: str = key.get("as", key["period"] if "period" in key else key["bucket"])
     return name
 
 
@@ -135,10 +146,15 @@ class _Checker:
         kind = self.kind(field, f"{where}.field")
         if op in ("contains", "prefix") and kind != "string":
             raise QueryError(f"{where}.op: '{op}' needs a string column, '{field}' is {kind}")
-        if op == "between" and kind not in ("number", "timestamp"):
-            raise QueryError(
-                f"{where}.op: 'between' needs a numeric or timestamp column, '{field}' is {kind}"
-            )
+        if op == "between":
+            if kind not in ("number", "timestamp", "date"):
+                raise QueryError(
+                    f"{where}.op: 'between' needs a numeric, timestamp or date column, "
+                    f"'{field}' is {kind}"
+                )
+            for side in ("min", "max"):
+                if side in item:
+                    _check_value(item[side], kind, field, f"{where}.{side}")
         if op in ("eq", "ne"):
             _check_value(item["value"], kind, field, f"{where}.value")
         if op in ("in", "not_in"):
@@ -153,6 +169,8 @@ class _Checker:
             where = f"groupBy[{i}]"
             if isinstance(key, str):
                 self.kind(key, where)
+            elif "period" in key:
+                self.check_period(key, where)
             else:
                 self.check_bucket(key, where)
             name = group_key_name(key)
@@ -176,6 +194,15 @@ class _Checker:
                     f"{where}.edges[{j}]: edges must be strictly increasing, "
                     f"got {edges[j - 1]} then {edges[j]}"
                 )
+
+    def check_period(self, key: Mapping[str, Any], where: str) -> None:
+        """Check a period key: a date or timestamp column."""
+        kind = self.kind(key["period"], f"{where}.period")
+        if kind not in ("date", "timestamp"):
+            raise QueryError(
+                f"{where}.period: periods need a date or timestamp column, "
+                f"'{key['period']}' is {kind}"
+            )
 
     def check_metric(self, metric_id: str, where: str) -> None:
         """Check that a metric exists, lists the dataset and its definition fits the columns."""
@@ -214,6 +241,12 @@ class _Checker:
 
 def _check_value(value: object, kind: str, field: str, where: str) -> None:
     expected = VALUE_KINDS[kind]
+    if expected == "date":
+        if parse_date(value) is None:
+            raise QueryError(
+                f"{where}: date column '{field}' needs a real date as 'YYYY-MM-DD', got {value!r}"
+            )
+        return
     if _value_kind(value) != expected:
         raise QueryError(
             f"{where}: {kind} column '{field}' needs a {expected} value, got {value!r}"
@@ -244,6 +277,8 @@ def _listing(names: Iterable[str]) -> str:
 def _schema_message(error: ValidationError) -> str:
     error = _narrow(error)
     where = _path(error.absolute_path)
+    if _is_bound(error):
+        return f"{where}: {error.instance!r} is neither a number nor a date 'YYYY-MM-DD'"
     if error.validator == "oneOf":
         missing = _missing_in_every_branch(error)
         if missing:
@@ -258,12 +293,18 @@ def _schema_message(error: ValidationError) -> str:
 
 def _narrow(error: ValidationError) -> ValidationError:
     """Descend a oneOf into the one branch the instance's `op` or type selects, if exactly one."""
-    while error.validator == "oneOf" and error.context:
+    while error.validator == "oneOf" and error.context and not _is_bound(error):
         fitting = [errs for errs in _branches(error) if not any(map(_rules_out, errs))]
         if len(fitting) != 1:
             break
         error = max(fitting[0], key=relevance)
     return error
+
+
+def _is_bound(error: ValidationError) -> bool:
+    """A `between` bound that is neither a number nor a date (told as such, not per branch)."""
+    bound: dict[str, Any] = contracts.load("query.schema")["$defs"]["bound"]
+    return bool(error.validator == "oneOf" and error.schema == bound)
 
 
 def _branches(error: ValidationError) -> list[list[ValidationError]]:
@@ -289,7 +330,16 @@ def _missing_in_every_branch(error: ValidationError) -> list[str]:
 
 def _rules_out(error: ValidationError) -> bool:
     path = list(error.relative_path)
+    if not path and error.validator == "required" and isinstance(error.instance, dict):
+        # a group key object is a bucket or a period by the key it names first
+        return (
+            error.validator_value[0] in _KEY_KINDS
+            and error.validator_value[0] not in error.instance
+        )
     return path == ["op"] or (not path and error.validator == "type")
+
+
+_KEY_KINDS = ("bucket", "period")
 
 
 def _path(parts: Iterable[Any]) -> str:

@@ -5,7 +5,7 @@ import metricsJson from "../../../contracts/metrics.json";
 import type { Dataset, Filter, SnapshotDataset } from "./query";
 
 export type Locale = "zh-TW" | "en";
-export type FieldType = "utf8" | "dictionary" | "int32" | "float64" | "bool" | "timestamp";
+export type FieldType = "utf8" | "dictionary" | "int32" | "float64" | "bool" | "timestamp" | "date";
 export type AggKind = "count" | "sum" | "mean" | "min" | "max" | "count_distinct";
 
 export interface FieldSpec {

@@ -47,4 +47,19 @@ describe("toCsv", () => {
     ]);
     expect(quoteCell("plain")).toBe("plain");
   });
+
+  it("writes dates as YYYY-MM-DD under their export header", () => {
+    const columns = csvColumns("resource_history", ["TXNDATE", "hours"]);
+    expect(columns[0]).toEqual({ key: "TXNDATE", header: "Date", type: "date" });
+    expect(
+      toCsv(
+        [
+          { TXNDATE: "2027-01-01", hours: 1.5 },
+          { TXNDATE: 20_088, hours: null },
+          { TXNDATE: null, hours: 0 },
+        ],
+        columns,
+      ),
+    ).toBe("Date,Total hours\r\n2027-01-01,1.5\r\n2024-12-31,\r\n,0\r\n");
+  });
 });

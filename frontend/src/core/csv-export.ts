@@ -1,10 +1,10 @@
 /** Rows -> CSV text: contract export headers, RFC 4180 quoting, spreadsheet formula guard. */
 import { fieldSpec, type Locale, metricSpec } from "./contracts";
-import { formatDateTime } from "./format";
+import { formatDate, formatDateTime } from "./format";
 import type { Dataset, ResultRow } from "./query";
 import type { Scalar } from "./table";
 
-export type CsvCellType = "text" | "number" | "timestamp" | "bool";
+export type CsvCellType = "text" | "number" | "timestamp" | "date" | "bool";
 
 export interface CsvColumn {
   key: string;
@@ -25,8 +25,8 @@ export function csvColumns(dataset: Dataset, keys: readonly string[], locale: Lo
     const field = fieldSpec(dataset, key);
     if (field) {
       const type: CsvCellType =
-        field.type === "timestamp"
-          ? "timestamp"
+        field.type === "timestamp" || field.type === "date"
+          ? field.type
           : field.type === "bool"
             ? "bool"
             : field.type === "int32" || field.type === "float64"
@@ -40,7 +40,7 @@ export function csvColumns(dataset: Dataset, keys: readonly string[], locale: Lo
   });
 }
 
-/** CSV with CRLF line ends; timestamps in the plant time zone, numbers unrounded, nulls empty. */
+/** CSV with CRLF line ends; timestamps in the plant time zone, dates YYYY-MM-DD, numbers unrounded, nulls empty. */
 export function toCsv(rows: readonly ResultRow[], columns: readonly CsvColumn[], options: CsvOptions = {}): string {
   const lines = [columns.map((c) => quoteCell(guardFormula(c.header))).join(",")];
   for (const row of rows) {
@@ -52,6 +52,7 @@ export function toCsv(rows: readonly ResultRow[], columns: readonly CsvColumn[],
 function cellText(value: Scalar, type: CsvCellType): string {
   if (value === null) return "";
   if (type === "timestamp" && typeof value === "number") return formatDateTime(value, "datetime-seconds");
+  if (type === "date" && typeof value === "number") return formatDate(value);
   if (typeof value === "string") return guardFormula(value);
   return String(value);
 }

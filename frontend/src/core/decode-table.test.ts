@@ -12,6 +12,7 @@ const KIND_OF: Record<string, string> = {
   float: "float",
   bool: "bool",
   timestamp: "timestamp",
+  date: "date",
 };
 
 describe("decodeTable over frontend/test-data/*.arrows", () => {

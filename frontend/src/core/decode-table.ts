@@ -1,5 +1,5 @@
 /** Arrow IPC stream bytes -> the columnar Table the kernels read (decoded with flechette). */
-import { TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
+import { DateUnit, TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
 import { DecodeError } from "./core-error";
 import type { Column, Table, Utf8Column, Utf8Text } from "./table";
 
@@ -78,6 +78,7 @@ function decodeColumn(column: ArrowColumn, numRows: number): Column | null {
   if (typeId === Type.Int) return decodeNumeric(column, numRows, "int", () => readNumber);
   if (typeId === Type.Float) return decodeNumeric(column, numRows, "float", () => readNumber);
   if (typeId === Type.Bool) return decodeNumeric(column, numRows, "bool", () => readBool);
+  if (typeId === Type.Date) return decodeDate(column, numRows);
   if (typeId === Type.Timestamp) {
     const reader = column.type.unit === TimeUnit.MILLISECOND ? millisecondReader : () => readNumber;
     return { ...decodeNumeric(column, numRows, "timestamp", reader), timezone: column.type.timezone ?? null };
@@ -398,10 +399,18 @@ function strictlyAscending(values: readonly unknown[]): boolean {
 
 type ReadValue = (batch: ArrowBatch, i: number) => number;
 
+/** date32 as epoch days; date64 (epoch ms, whole days) divided down to days. */
+function decodeDate(column: ArrowColumn, numRows: number): Column {
+  if (column.type.unit === DateUnit.DAY) return decodeNumeric(column, numRows, "date", () => readStored);
+  const { values, valid } = decodeNumeric(column, numRows, "timestamp", millisecondReader);
+  for (let i = 0; i < numRows; i++) values[i] = Math.floor((values[i] as number) / 86_400_000);
+  return { kind: "date", values, valid };
+}
+
 function decodeNumeric(
   column: ArrowColumn,
   numRows: number,
-  kind: "int" | "float" | "bool" | "timestamp",
+  kind: "int" | "float" | "bool" | "timestamp" | "date",
   readerFor: (batch: ArrowBatch) => ReadValue,
 ) {
   const values = new Float64Array(numRows);
@@ -411,7 +420,7 @@ function decodeNumeric(
   for (const batch of column.data) {
     const validity = hasNulls(batch) ? (batch.validity as Uint8Array) : null;
     const source = batch.values;
-    const direct = kind === "int" || kind === "float" ? typedNumbers(source) : undefined;
+    const direct = kind === "int" || kind === "float" || kind === "date" ? typedNumbers(source) : undefined;
     if (direct && source) copyNumbers(source, batch.length, validity, values, valid, row);
     else if (kind === "bool" && source instanceof Uint8Array)
       copyBits(source, batch.length, validity, values, valid, row);
@@ -439,6 +448,11 @@ function typedNumbers(values: ArrowBatch["values"]): ArrayLike<number> | undefin
 
 function readNumber(batch: ArrowBatch, i: number): number {
   return Number(batch.value(i));
+}
+
+/** The stored number itself (flechette's `value` turns a date32 into epoch ms). */
+function readStored(batch: ArrowBatch, i: number): number {
+  return Number(batch.values?.[i] ?? 0);
 }
 
 function readBool(batch: ArrowBatch, i: number): number {

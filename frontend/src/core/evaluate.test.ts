@@ -181,7 +181,10 @@ function randomQuery(random: Random, table: Table): Query {
   const groupBy = [...new Set(Array.from({ length: random.int(4) }, () => random.pick(keys)))];
   const metricIds = metricSpecs("wip").map((m) => m.id);
   const metrics = [...new Set(Array.from({ length: random.int(6) }, () => random.pick(metricIds)))];
-  const names = [...groupBy.map((g) => (typeof g === "string" ? g : (g.as ?? g.bucket))), ...metrics];
+  const names = [
+    ...groupBy.map((g) => (typeof g === "string" ? g : (g.as ?? ("bucket" in g ? g.bucket : g.period)))),
+    ...metrics,
+  ];
   const sort = names.length
     ? Array.from({ length: random.int(3) }, () => ({ by: random.pick(names), desc: random.chance(0.5) }))
     : [];
@@ -205,6 +208,83 @@ describe("evaluate against a plain model of the contract (seeded random queries)
         const query = randomQuery(random, table);
         expect(evaluate(table, query), JSON.stringify(query)).toEqual(naiveEvaluate(table, query));
       }
+    }
+  });
+});
+
+const EDGE_DAYS = ["2026-12-27", "2026-12-28", "2026-12-31", "2027-01-01", "2027-01-03", "2027-01-04", "2020-12-31"];
+const MORE_DAYS = ["2021-01-03", "2021-01-04", "2024-02-28", "2024-02-29", "2024-03-01", "1970-01-01", null];
+const E10 = ["PRD", "SBY", "UDT", "SDT", "EGT", "NST", "OTHER"];
+
+function randomHistory(random: Random, rows: number): Table {
+  const pick = <T>(items: readonly T[]) => Array.from({ length: rows }, () => random.pick(items));
+  return makeTable({
+    RESOURCEID: { kind: "utf8", values: pick(["M1", "M2", "M3", "M4"]) },
+    TXNDATE: { kind: "date", values: pick([...EDGE_DAYS, ...MORE_DAYS]) },
+    STATUS_E10: { kind: "dictionary", values: pick(E10) },
+    HOURS: { kind: "float", values: pick([0.5, 1, 2.25, 12, 0.1]) },
+  });
+}
+
+function randomHistoryQuery(random: Random): Query {
+  const units = ["day", "week", "month", "year"] as const;
+  const groupBy: GroupKey[] = [];
+  if (random.chance(0.8)) groupBy.push({ period: "TXNDATE", unit: random.pick(units), as: "PERIOD" });
+  if (random.chance(0.4)) groupBy.push("STATUS_E10");
+  if (random.chance(0.2)) groupBy.push("TXNDATE");
+  const day = () => random.pick([...EDGE_DAYS, ...MORE_DAYS.filter((d) => d !== null)]);
+  const [a, b] = [day(), day()].sort();
+  const filters: Filter[] = [
+    { field: "TXNDATE", op: "between", min: a as string, max: b as string },
+    { field: "TXNDATE", op: "in", values: [day(), day(), null] },
+    { field: "TXNDATE", op: "ne", value: day() },
+    { field: "TXNDATE", op: "not_null" },
+  ].filter(() => random.chance(0.3)) as Filter[];
+  const metrics = ["hours", "prd_hours", "ou_pct_hours", "availability_pct_hours", "history_machines"].filter(() =>
+    random.chance(0.6),
+  );
+  return { dataset: "resource_history", filters, groupBy, metrics };
+}
+
+describe.each(["UTC", "Asia/Taipei", "America/Los_Angeles"])("dates with the machine in %s", (zone) => {
+  it("period keys and date filters agree with the plain model", () => {
+    const machineZone = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      const random = seededRandom(20270101);
+      for (let t = 0; t < 4; t++) {
+        const table = randomHistory(random, 20 + random.int(200));
+        for (let q = 0; q < 40; q++) {
+          const query = randomHistoryQuery(random);
+          expect(evaluate(table, query), JSON.stringify(query)).toEqual(naiveEvaluate(table, query));
+        }
+      }
+    } finally {
+      process.env.TZ = machineZone;
+    }
+  });
+
+  it("keys ISO weeks by Monday and months by the 1st", () => {
+    const table = makeTable({
+      TXNDATE: { kind: "date", values: ["2026-12-31", "2027-01-01", "2027-01-04", null, "2020-12-31"] },
+      HOURS: { kind: "float", values: [1, 2, 4, 8, 16] },
+    });
+    const machineZone = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      const week = evaluate(table, {
+        dataset: "resource_history",
+        groupBy: [{ period: "TXNDATE", unit: "week", as: "WEEK" }],
+        metrics: ["hours"],
+      });
+      expect(week.rows).toEqual([
+        { WEEK: "2020-12-28", hours: 16 },
+        { WEEK: "2026-12-28", hours: 3 },
+        { WEEK: "2027-01-04", hours: 4 },
+        { WEEK: null, hours: 8 },
+      ]);
+    } finally {
+      process.env.TZ = machineZone;
     }
   });
 });

@@ -61,3 +61,24 @@ describe("filterMask", () => {
     expect(() => rows({ field: "NOPE", op: "is_null" })).toThrow(/INVALID_QUERY/);
   });
 });
+
+describe("filterMask on a date column", () => {
+  const history = makeTable({ TXNDATE: { kind: "date", values: ["2026-12-31", "2027-01-01", null, "2024-02-29"] } });
+  const days = (f: Filter) => Array.from(filterMask(history, [f]));
+
+  it("takes YYYY-MM-DD values; between is half-open; ne and not_in keep nulls", () => {
+    expect(days({ field: "TXNDATE", op: "eq", value: "2027-01-01" })).toEqual([0, 1, 0, 0]);
+    expect(days({ field: "TXNDATE", op: "ne", value: "2027-01-01" })).toEqual([1, 0, 1, 1]);
+    expect(days({ field: "TXNDATE", op: "in", values: ["2024-02-29", null] })).toEqual([0, 0, 1, 1]);
+    expect(days({ field: "TXNDATE", op: "not_in", values: ["2024-02-29"] })).toEqual([1, 1, 1, 0]);
+    expect(days({ field: "TXNDATE", op: "between", min: "2026-12-31", max: "2027-01-01" })).toEqual([1, 0, 0, 0]);
+    expect(days({ field: "TXNDATE", op: "between", min: "2025-01-01" })).toEqual([1, 1, 0, 0]);
+    expect(days({ field: "TXNDATE", op: "is_null" })).toEqual([0, 0, 1, 0]);
+  });
+
+  it("rejects values that are not real dates", () => {
+    expect(() => days({ field: "TXNDATE", op: "eq", value: "2025-02-29" })).toThrow(/INVALID_QUERY/);
+    expect(() => days({ field: "TXNDATE", op: "eq", value: 20270101 })).toThrow(/INVALID_QUERY/);
+    expect(() => days({ field: "TXNDATE", op: "between", min: 0 })).toThrow(/INVALID_QUERY/);
+  });
+});

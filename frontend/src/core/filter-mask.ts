@@ -1,4 +1,5 @@
 /** Filters -> a row mask (Uint8Array, 1 = row kept), with the contract's null semantics. */
+import { parseIsoDate } from "./calendar";
 import { QueryError } from "./core-error";
 import type { Filter } from "./query";
 import { type MatchMode, matchingRows } from "./string-index";
@@ -152,8 +153,8 @@ export function predicateFor(filter: Filter, column: Column): Predicate {
     }
     case "between": {
       if (isString || column.kind === "bool") throw new QueryError(`between on ${filter.field}: not a numeric column`);
-      const min = filter.min ?? Number.NEGATIVE_INFINITY;
-      const max = filter.max ?? Number.POSITIVE_INFINITY;
+      const min = filter.min === undefined ? Number.NEGATIVE_INFINITY : (operand(filter.min) as number);
+      const max = filter.max === undefined ? Number.POSITIVE_INFINITY : (operand(filter.max) as number);
       return { test: (v) => (v as number) >= min && (v as number) < max, nullMatch: false };
     }
     case "is_null":
@@ -163,10 +164,14 @@ export function predicateFor(filter: Filter, column: Column): Predicate {
   }
 }
 
-/** A filter operand in the column's value space (bools as 0/1), or a QueryError on a type mismatch. */
+/** A filter operand in the column's value space (bools 0/1, dates epoch days), or a QueryError on a mismatch. */
 function operandFor(value: unknown, column: Column, field: string): string | number | undefined {
-  if (isStringColumn(column) && typeof value === "string") return value;
+  if (column.kind === "date") {
+    const days = parseIsoDate(value);
+    if (days !== null) return days;
+  } else if (isStringColumn(column) && typeof value === "string") return value;
   if (column.kind === "bool" && typeof value === "boolean") return value ? 1 : 0;
-  if (!isStringColumn(column) && column.kind !== "bool" && typeof value === "number") return value;
+  if (!isStringColumn(column) && column.kind !== "bool" && column.kind !== "date" && typeof value === "number")
+    return value;
   throw new QueryError(`${field}: value ${JSON.stringify(value)} does not match the ${column.kind} column`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatMetric, formatNumber, formatPercent, NULL_DISPLAY } from "./format";
+import { formatDate, formatDateTime, formatMetric, formatNumber, formatPercent, NULL_DISPLAY } from "./format";
 
 describe("formatNumber", () => {
   it("rounds half-even on the exact value", () => {
@@ -41,5 +41,15 @@ describe("formatDateTime", () => {
     expect(formatDateTime(ms, "date")).toBe("2025-03-01");
     expect(formatDateTime(ms, "time")).toBe("00:05");
     expect(formatDateTime(null)).toBe("—");
+  });
+});
+
+describe("formatDate", () => {
+  it("shows a calendar date as YYYY-MM-DD, never moved by a time zone", () => {
+    expect(formatDate(0)).toBe("1970-01-01");
+    expect(formatDate(-1)).toBe("1969-12-31");
+    expect(formatDate(20_088)).toBe("2024-12-31");
+    expect(formatDate("2027-01-01")).toBe("2027-01-01");
+    expect(formatDate(null)).toBe(NULL_DISPLAY);
   });
 });

@@ -2,6 +2,7 @@
  * The one display formatter. Rounding happens here only (half-even on the exact binary value,
  * via Intl's roundingMode), never in compared values. Null shows as an em dash.
  */
+import { formatIsoDate } from "./calendar";
 import { type Locale, type MetricSpec, metricSpec, PLANT_TIME_ZONE } from "./contracts";
 
 export const NULL_DISPLAY = "—";
@@ -65,6 +66,13 @@ const DATE_PARTS: Record<DateTimeStyle, Intl.DateTimeFormatOptions> = {
   date: { year: "numeric", month: "2-digit", day: "2-digit" },
   time: { hour: "2-digit", minute: "2-digit" },
 };
+
+/** A calendar date (epoch days, or its "YYYY-MM-DD" text as results carry it) as "YYYY-MM-DD". */
+export function formatDate(value: number | string | null | undefined): string {
+  if (typeof value === "string") return value;
+  if (value === null || value === undefined || !Number.isFinite(value)) return NULL_DISPLAY;
+  return formatIsoDate(value);
+}
 
 /** Epoch ms in the plant time zone as "YYYY-MM-DD HH:mm" (style picks date, time, seconds). */
 export function formatDateTime(ms: number | null | undefined, style: DateTimeStyle = "datetime"): string {

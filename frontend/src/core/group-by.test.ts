@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../test-support/seeded-random";
 import { randomWipTable } from "../../test-support/wip-table";
+import type { PeriodUnit } from "./calendar";
 import { bucketIndex, groupBy, groupSelection } from "./group-by";
 import { makeTable } from "./make-table";
 import { selectRows } from "./selection";
 import type { NumericColumn } from "./table";
+import type { GroupSpec } from "./validate-query";
 
 describe("bucketIndex", () => {
   it("counts the edges <= value: a value on an edge goes to the upper bucket", () => {
@@ -85,5 +87,98 @@ describe("groupSelection with a fused sum", () => {
       expect(Array.from(fused.fused?.counts ?? [])).toEqual(Array.from(counts));
       expect(fused.fused?.total).toBe(total);
     }
+  });
+});
+
+describe.each(["UTC", "Asia/Taipei", "America/Los_Angeles"])("period keys with the machine in %s", (zone) => {
+  const days = ["2026-12-31", "2027-01-01", "2027-01-04", null, "2020-12-31", "2021-01-03", "2024-02-29", "2024-03-01"];
+  const taipeiMidnight = Date.UTC(2025, 10, 27, 16); // 2025-11-28T00:00+08:00
+  const history = makeTable({
+    TXNDATE: { kind: "date", values: days },
+    STARTDATE: {
+      kind: "timestamp",
+      values: days.map((_, i) => (i === 3 ? null : taipeiMidnight + (i - 1) * 3_600_000)),
+    },
+  });
+  const all = new Uint8Array(days.length).fill(1);
+  const keysOf = (spec: GroupSpec) => {
+    const machineZone = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      const g = groupBy(history, [spec], all);
+      return Array.from(g.groupIds, (id) => g.keys[0]?.[id] ?? null);
+    } finally {
+      process.env.TZ = machineZone;
+    }
+  };
+  const period = (unit: PeriodUnit, field = "TXNDATE"): GroupSpec => ({
+    name: field,
+    field,
+    edges: null,
+    period: unit,
+  });
+
+  it("keys a week by its Monday, across year edges (2020 week 53)", () => {
+    expect(keysOf(period("week"))).toEqual([
+      "2026-12-28",
+      "2026-12-28",
+      "2027-01-04",
+      null,
+      "2020-12-28",
+      "2020-12-28",
+      "2024-02-26",
+      "2024-02-26",
+    ]);
+  });
+
+  it("keys days, months and years by their first day; null stays null", () => {
+    expect(keysOf({ name: "TXNDATE", field: "TXNDATE", edges: null })).toEqual(days);
+    expect(keysOf(period("day"))).toEqual(days);
+    expect(keysOf(period("month"))).toEqual([
+      "2026-12-01",
+      "2027-01-01",
+      "2027-01-01",
+      null,
+      "2020-12-01",
+      "2021-01-01",
+      "2024-02-01",
+      "2024-03-01",
+    ]);
+    expect(keysOf(period("year"))).toEqual([
+      "2026-01-01",
+      "2027-01-01",
+      "2027-01-01",
+      null,
+      "2020-01-01",
+      "2021-01-01",
+      "2024-01-01",
+      "2024-01-01",
+    ]);
+  });
+
+  it("takes a timestamp's period in the plant time zone", () => {
+    expect(keysOf(period("day", "STARTDATE"))).toEqual([
+      "2025-11-27",
+      "2025-11-28",
+      "2025-11-28",
+      null,
+      "2025-11-28",
+      "2025-11-28",
+      "2025-11-28",
+      "2025-11-28",
+    ]);
+    expect(keysOf(period("week", "STARTDATE"))).toEqual([
+      "2025-11-24",
+      ...Array(2).fill("2025-11-24"),
+      null,
+      ...Array(4).fill("2025-11-24"),
+    ]);
+  });
+
+  it("rejects a period on a column that is neither a date nor a timestamp", () => {
+    const table = makeTable({ H: { kind: "float", values: [1] } });
+    expect(() =>
+      groupBy(table, [{ name: "H", field: "H", edges: null, period: "day" }], new Uint8Array(1).fill(1)),
+    ).toThrow(/period on H: not a date or timestamp column/);
   });
 });

@@ -1,6 +1,8 @@
-/** Group ids over up to 3 keys (fields or numeric buckets); null is a group of its own. */
+/** Group ids over up to 3 keys (fields, numeric buckets or date periods); null is a group of its own. */
+import { formatIsoDate, type PeriodUnit, periodStart } from "./calendar";
 import { valueCodesOf } from "./column-index";
 import { QueryError } from "./core-error";
+import { plantDay } from "./plant-day";
 import { maskToSelection, type Selection } from "./selection";
 import { type Column, type NumericColumn, requireColumn, type Scalar, type Table } from "./table";
 import type { GroupSpec } from "./validate-query";
@@ -50,7 +52,8 @@ export function groupSelection(
 ): SelectionGrouping {
   const keyCodes = specs.map((s) => {
     const column = requireColumn(table, s.field);
-    return s.edges ? bucketCodes(column, s.edges, s.field) : valueCodes(column);
+    if (s.edges) return bucketCodes(column, s.edges, s.field);
+    return s.period ? periodCodes(column, s.period, s.field) : valueCodes(column);
   });
   if (keyCodes.length === 0) {
     return { gid: null, groupCount: 1, keys: [], rowCounts: Float64Array.of(selection.count), fused: null };
@@ -165,7 +168,60 @@ function valueCodes(column: Column): KeyCodes {
     };
   }
   const { codes, values } = valueCodesOf(column);
+  if (column.kind === "date") {
+    return {
+      codes,
+      shift: 0,
+      card: values.length,
+      value: (code) => (code === 0 ? null : formatIsoDate(values[code] as number)),
+    };
+  }
   return { codes, shift: 0, card: values.length, value: (code) => values[code] ?? null };
+}
+
+/** Period codes of a column per unit (code 0 is null), kept as long as the column. */
+const periodCache = new WeakMap<Column, Map<PeriodUnit, KeyCodes>>();
+
+/**
+ * The period of each row: each distinct value's day (a date itself, an instant's plant-local day)
+ * is mapped to its period's first day once; rows then only look their value's period up.
+ */
+function periodCodes(column: Column, unit: PeriodUnit, field: string): KeyCodes {
+  if (column.kind !== "date" && column.kind !== "timestamp") {
+    throw new QueryError(`period on ${field}: not a date or timestamp column`);
+  }
+  let perUnit = periodCache.get(column);
+  if (!perUnit) {
+    perUnit = new Map();
+    periodCache.set(column, perUnit);
+  }
+  let keyCodes = perUnit.get(unit);
+  if (!keyCodes) {
+    keyCodes = buildPeriodCodes(column, unit);
+    perUnit.set(unit, keyCodes);
+  }
+  return keyCodes;
+}
+
+function buildPeriodCodes(column: NumericColumn, unit: PeriodUnit): KeyCodes {
+  const base = valueCodesOf(column);
+  const periodOf = new Int32Array(base.values.length);
+  const starts: number[] = [0];
+  const codeOf = new Map<number, number>();
+  for (let k = 1; k < base.values.length; k++) {
+    const value = base.values[k] as number;
+    const start = periodStart(column.kind === "date" ? value : plantDay(value), unit);
+    let code = codeOf.get(start);
+    if (code === undefined) {
+      code = starts.push(start) - 1;
+      codeOf.set(start, code);
+    }
+    periodOf[k] = code;
+  }
+  const codes = new Int32Array(base.codes.length);
+  for (let i = 0; i < codes.length; i++) codes[i] = periodOf[base.codes[i] as number] as number;
+  const labels = starts.map((start, code) => (code === 0 ? null : formatIsoDate(start)));
+  return { codes, shift: 0, card: starts.length, value: (code) => labels[code] ?? null };
 }
 
 /** Key combinations up to this many use a flat lookup array instead of a Map. */

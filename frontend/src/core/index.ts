@@ -1,5 +1,6 @@
 /** The DOM-free core: decode, query kernels, query state, formatting. */
 export { aggregateMetric } from "./aggregate";
+export { formatIsoDate, isoWeek, type PeriodUnit, parseIsoDate, periodStart } from "./calendar";
 export { compareCodePoints, compareNullsLast, compareValues } from "./compare-values";
 export * from "./contracts";
 export { CoreError, DecodeError, QueryError } from "./core-error";
@@ -8,7 +9,7 @@ export { type CsvColumn, csvColumns, toCsv } from "./csv-export";
 export { decodeTable } from "./decode-table";
 export { evaluate } from "./evaluate";
 export { filterMask } from "./filter-mask";
-export { formatDateTime, formatMetric, formatNumber, formatPercent, NULL_DISPLAY } from "./format";
+export { formatDate, formatDateTime, formatMetric, formatNumber, formatPercent, NULL_DISPLAY } from "./format";
 export { bucketIndex, groupBy } from "./group-by";
 export { makeTable } from "./make-table";
 export { pareto } from "./pareto";

@@ -1,4 +1,5 @@
 /** Build a Table from plain JavaScript arrays (tests, fixtures, small derived tables). */
+import { parseIsoDate } from "./calendar";
 import type { Column, ColumnKind, Scalar, Table } from "./table";
 
 export interface ColumnValues {
@@ -6,7 +7,7 @@ export interface ColumnValues {
   values: readonly Scalar[];
 }
 
-/** Columns of equal length -> a Table; strings for dictionary/utf8, numbers or booleans otherwise. */
+/** Columns of equal length -> a Table; strings for dictionary/utf8, dates as days or "YYYY-MM-DD", numbers or booleans otherwise. */
 export function makeTable(
   columns: Readonly<Record<string, ColumnValues>>,
   metadata: Readonly<Record<string, string>> = {},
@@ -48,6 +49,9 @@ function buildColumn({ kind, values }: ColumnValues): Column {
     return { kind, codes, dictionary };
   }
   const valid = Uint8Array.from(values, (v) => (v === null ? 0 : 1));
-  const numbers = Float64Array.from(values, (v) => (v === null ? 0 : Number(v)));
+  // A date is given as epoch days or as its "YYYY-MM-DD" text.
+  const number = (v: Scalar) =>
+    kind === "date" && typeof v === "string" ? (parseIsoDate(v) ?? Number.NaN) : Number(v);
+  const numbers = Float64Array.from(values, (v) => (v === null ? 0 : number(v)));
   return { kind, values: numbers, valid, timezone: kind === "timestamp" ? "Asia/Taipei" : null };
 }

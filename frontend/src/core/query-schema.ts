@@ -4,7 +4,7 @@
  */
 import schema from "../../../contracts/query.schema.json";
 import { QueryError } from "./core-error";
-import type { BucketKey, Filter, GroupKey, Query, SortKey } from "./query";
+import type { BucketKey, Filter, GroupKey, PeriodKey, Query, SortKey } from "./query";
 
 type Json = Record<string, unknown>;
 
@@ -26,6 +26,8 @@ const METRIC = new RegExp(schema.properties.metrics.items.pattern);
 const DATASETS: readonly unknown[] = schema.properties.dataset.enum;
 const FILTER_BRANCHES = defs.filter.oneOf as unknown as ObjectSchema[];
 const BUCKET = defs.groupKey.oneOf[1] as unknown as ObjectSchema;
+const PERIOD = defs.groupKey.oneOf[2] as unknown as ObjectSchema;
+const DATE = new RegExp(defs.date.pattern);
 const SORT_KEYS = Object.keys(defs.sortKey.properties);
 
 /** Each filter op's schema branch: allowed and required properties, array limits. */
@@ -101,14 +103,20 @@ export function checkFilterShape(value: unknown, path: string): Filter {
   } else if (op === "between") {
     if (!Object.hasOwn(filter, "min") && !Object.hasOwn(filter, "max")) fail(path, "between needs min or max");
     for (const bound of ["min", "max"]) {
-      if (Object.hasOwn(filter, bound) && !isNumber(filter[bound])) fail(`${path}.${bound}`, "must be a number");
+      if (Object.hasOwn(filter, bound) && !isBound(filter[bound]))
+        fail(`${path}.${bound}`, "must be a number or a date YYYY-MM-DD");
     }
   }
   return filter as unknown as Filter;
 }
 
+function isBound(value: unknown): boolean {
+  return isNumber(value) || (typeof value === "string" && DATE.test(value));
+}
+
 function checkGroupKey(value: unknown, path: string): GroupKey {
   if (typeof value === "string") return checkField(value, path);
+  if (isObject(value) && Object.hasOwn(value, "period")) return checkPeriodKey(value, path);
   const key = checkObject(value, path, Object.keys(BUCKET.properties), BUCKET.required);
   checkField(key.bucket, `${path}.bucket`);
   const edges = BUCKET.properties.edges;
@@ -117,6 +125,16 @@ function checkGroupKey(value: unknown, path: string): GroupKey {
   });
   if (Object.hasOwn(key, "as")) checkField(key.as, `${path}.as`);
   return key as unknown as BucketKey;
+}
+
+function checkPeriodKey(value: Json, path: string): PeriodKey {
+  const key = checkObject(value, path, Object.keys(PERIOD.properties), PERIOD.required);
+  checkField(key.period, `${path}.period`);
+  const units = PERIOD.properties.unit?.enum ?? [];
+  if (typeof key.unit !== "string" || !units.includes(key.unit))
+    fail(`${path}.unit`, `must be one of ${units.join(", ")}`);
+  if (Object.hasOwn(key, "as")) checkField(key.as, `${path}.as`);
+  return key as unknown as PeriodKey;
 }
 
 function checkSortKey(value: unknown, path: string): SortKey {

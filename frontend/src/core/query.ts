@@ -1,5 +1,6 @@
 /** Types of the query contract (contracts/query.schema.json) and of its result. */
 import type fields from "../../../contracts/fields.json";
+import type { PeriodUnit } from "./calendar";
 import type { Scalar } from "./table";
 
 type ContractDatasets = (typeof fields)["datasets"];
@@ -16,7 +17,7 @@ export type Filter =
   | { field: string; op: "eq" | "ne"; value: string | number | boolean }
   | { field: string; op: "in" | "not_in"; values: (string | number | boolean | null)[] }
   | { field: string; op: "contains" | "prefix"; value: string }
-  | { field: string; op: "between"; min?: number; max?: number }
+  | { field: string; op: "between"; min?: number | string; max?: number | string }
   | { field: string; op: "is_null" | "not_null" };
 
 export type FilterOp = Filter["op"];
@@ -27,7 +28,14 @@ export interface BucketKey {
   as?: string;
 }
 
-export type GroupKey = string | BucketKey;
+/** A date or timestamp field's period; the group value is the period's first day, "YYYY-MM-DD". */
+export interface PeriodKey {
+  period: string;
+  unit: PeriodUnit;
+  as?: string;
+}
+
+export type GroupKey = string | BucketKey | PeriodKey;
 
 export interface SortKey {
   by: string;

@@ -1,3 +1,4 @@
+import { formatIsoDate } from "./calendar";
 import { QueryError } from "./core-error";
 
 /** The decoded, columnar table every kernel reads. Rows are positions 0..numRows-1. */
@@ -33,9 +34,9 @@ export interface Utf8Text {
   readonly ascii?: boolean;
 }
 
-/** int and float columns as numbers, timestamps as epoch ms, bools as 0/1. */
+/** int and float columns as numbers, timestamps as epoch ms, dates as epoch days, bools as 0/1. */
 export interface NumericColumn {
-  readonly kind: "int" | "float" | "timestamp" | "bool";
+  readonly kind: "int" | "float" | "timestamp" | "date" | "bool";
   readonly values: Float64Array;
   /** 1 where the value is present, 0 where it is null. */
   readonly valid: Uint8Array;
@@ -65,7 +66,7 @@ export function isStringColumn(column: Column): column is DictionaryColumn | Utf
   return column.kind === "dictionary" || column.kind === "utf8";
 }
 
-/** The value of one row as a result cell (timestamps stay epoch ms, bools become booleans). */
+/** The value of one row as a result cell (timestamps stay epoch ms, dates become "YYYY-MM-DD", bools booleans). */
 export function cellValue(column: Column, row: number): Scalar {
   switch (column.kind) {
     case "dictionary": {
@@ -76,6 +77,8 @@ export function cellValue(column: Column, row: number): Scalar {
       return column.values[row] ?? null;
     case "bool":
       return column.valid[row] ? column.values[row] === 1 : null;
+    case "date":
+      return column.valid[row] ? formatIsoDate(column.values[row] as number) : null;
     default:
       return column.valid[row] ? (column.values[row] ?? null) : null;
   }

@@ -4,6 +4,7 @@ import { QueryError } from "./core-error";
 import { validateFilters, validateQuery } from "./validate-query";
 
 const base = { dataset: "wip" };
+const history = { dataset: "resource_history" };
 
 /** [why, query, part of the message that must name the offending part] */
 const rejected: [string, unknown, RegExp][] = [
@@ -112,6 +113,48 @@ const rejected: [string, unknown, RegExp][] = [
   ["sort desc not boolean", { ...base, metrics: ["lots"], sort: [{ by: "lots", desc: 1 }] }, /sort\[0\]\.desc/],
   ["negative limit", { ...base, limit: -1 }, /limit: must be an integer >= 0/],
   ["fractional limit", { ...base, limit: 1.5 }, /limit: must be an integer/],
+  [
+    "date bound that is no date",
+    { ...history, filters: [{ field: "TXNDATE", op: "between", min: "2025/01/01" }] },
+    /filters\[0\]\.min: must be a number or a date YYYY-MM-DD/,
+  ],
+  [
+    "date value that is no real date",
+    { ...history, filters: [{ field: "TXNDATE", op: "eq", value: "2025-02-29" }] },
+    /filters\[0\]\.value: TXNDATE is date, so the value must be a real date YYYY-MM-DD/,
+  ],
+  [
+    "number as a date",
+    { ...history, filters: [{ field: "TXNDATE", op: "in", values: [null, 20250101] }] },
+    /filters\[0\]\.values\[1\]: TXNDATE is date/,
+  ],
+  [
+    "number bound on a date",
+    { ...history, filters: [{ field: "TXNDATE", op: "between", max: 0 }] },
+    /filters\[0\]\.max: TXNDATE is date/,
+  ],
+  [
+    "date bound on a number",
+    { ...history, filters: [{ field: "HOURS", op: "between", min: "2025-01-01" }] },
+    /filters\[0\]\.min: HOURS is float64, so the value must be a number/,
+  ],
+  [
+    "period on a number",
+    { ...history, groupBy: [{ period: "HOURS", unit: "day" }] },
+    /groupBy\[0\]\.period: HOURS is float64, not a date or timestamp/,
+  ],
+  [
+    "unknown period unit",
+    { ...history, groupBy: [{ period: "TXNDATE", unit: "hour" }] },
+    /groupBy\[0\]\.unit: must be one of day, week, month, year/,
+  ],
+  ["period without unit", { ...history, groupBy: [{ period: "TXNDATE" }] }, /groupBy\[0\]\.unit: is required/],
+  [
+    "period extra key",
+    { ...history, groupBy: [{ period: "TXNDATE", unit: "day", edges: [1] }] },
+    /groupBy\[0\]\.edges: is not an allowed property/,
+  ],
+  ["bucket on a date", { ...history, groupBy: [{ bucket: "TXNDATE", edges: [1] }] }, /TXNDATE is date, not numeric/],
 ];
 
 describe("validateQuery", () => {
@@ -125,6 +168,25 @@ describe("validateQuery", () => {
     expect(error).toBeInstanceOf(QueryError);
     expect((error as QueryError).code).toBe("INVALID_QUERY");
     expect((error as QueryError).message).toMatch(message);
+  });
+
+  it("accepts period keys and YYYY-MM-DD date filters", () => {
+    const valid = validateQuery({
+      ...history,
+      filters: [
+        { field: "TXNDATE", op: "between", min: "2026-12-28", max: "2027-01-04" },
+        { field: "TXNDATE", op: "in", values: ["2024-02-29", null] },
+      ],
+      groupBy: [
+        { period: "TXNDATE", unit: "week" },
+        { period: "TXNDATE", unit: "month", as: "MONTH" },
+      ],
+      metrics: ["hours", "ou_pct_hours", "availability_pct_hours", "history_machines"],
+    });
+    expect(valid.groupBy).toEqual([
+      { name: "TXNDATE", field: "TXNDATE", edges: null, period: "week" },
+      { name: "MONTH", field: "TXNDATE", edges: null, period: "month" },
+    ]);
   });
 
   it("accepts the design's example query and normalizes it", () => {

@@ -1,14 +1,16 @@
 /** The query contract's semantic checks, after the schema: fields, metrics, types, edges, sort keys. */
+import { type PeriodUnit, parseIsoDate } from "./calendar";
 import { type FieldSpec, type FieldType, fieldSpec, type MetricSpec, metricSpec } from "./contracts";
 import { QueryError } from "./core-error";
 import type { Dataset, Filter, SortKey } from "./query";
 import { checkFilterShape, checkQueryShape } from "./query-schema";
 
-/** A group key resolved to its source field, result column name and bucket edges. */
+/** A group key resolved to its source field, result column name, and bucket edges or period unit. */
 export interface GroupSpec {
   name: string;
   field: string;
   edges: readonly number[] | null;
+  period?: PeriodUnit;
 }
 
 export interface ValidQuery {
@@ -20,7 +22,7 @@ export interface ValidQuery {
   limit: number | null;
 }
 
-type ValueType = "string" | "number" | "boolean";
+type ValueType = "string" | "number" | "boolean" | "date";
 
 const VALUE_TYPE: Record<FieldType, ValueType> = {
   utf8: "string",
@@ -28,6 +30,7 @@ const VALUE_TYPE: Record<FieldType, ValueType> = {
   int32: "number",
   float64: "number",
   timestamp: "number",
+  date: "date",
   bool: "boolean",
 };
 
@@ -40,6 +43,12 @@ export function validateQuery(input: unknown): ValidQuery {
     if (typeof g === "string") {
       requireField(dataset, g, `groupBy[${i}]`);
       return { name: g, field: g, edges: null };
+    }
+    if ("period" in g) {
+      const spec = requireField(dataset, g.period, `groupBy[${i}].period`);
+      if (spec.type !== "date" && spec.type !== "timestamp")
+        fail(`groupBy[${i}].period`, `${g.period} is ${spec.type}, not a date or timestamp`);
+      return { name: g.as ?? g.period, field: g.period, edges: null, period: g.unit };
     }
     const spec = requireField(dataset, g.bucket, `groupBy[${i}].bucket`);
     if (VALUE_TYPE[spec.type] !== "number") fail(`groupBy[${i}].bucket`, `${g.bucket} is ${spec.type}, not numeric`);
@@ -84,7 +93,10 @@ function checkFilterSemantics(dataset: Dataset, filter: Filter, path: string): F
       if (expected !== "string") fail(`${path}.op`, `${filter.op} needs a string column; ${spec.name} is ${spec.type}`);
       break;
     case "between":
-      if (expected !== "number") fail(`${path}.op`, `between needs a numeric column; ${spec.name} is ${spec.type}`);
+      if (expected !== "number" && expected !== "date")
+        fail(`${path}.op`, `between needs a numeric column or a date column; ${spec.name} is ${spec.type}`);
+      if (filter.min !== undefined) checkValueType(filter.min, expected, spec, `${path}.min`);
+      if (filter.max !== undefined) checkValueType(filter.max, expected, spec, `${path}.max`);
       break;
     case "eq":
     case "ne":
@@ -103,6 +115,10 @@ function checkFilterSemantics(dataset: Dataset, filter: Filter, path: string): F
 }
 
 function checkValueType(value: unknown, expected: ValueType, spec: FieldSpec, path: string): void {
+  if (expected === "date") {
+    if (parseIsoDate(value) === null) fail(path, `${spec.name} is date, so the value must be a real date YYYY-MM-DD`);
+    return;
+  }
   if (typeof value !== expected) fail(path, `${spec.name} is ${spec.type}, so the value must be a ${expected}`);
 }
 
