@@ -54,6 +54,8 @@ def arrow_type(spec: dict[str, Any], tz: str | None = None) -> pa.DataType:
         return pa.dictionary(pa.int32(), pa.string())
     if kind == "timestamp":
         return pa.timestamp("ms", tz=tz or plant_timezone())
+    if kind == "date":
+        return pa.date32()
     return {"utf8": pa.string(), "int32": pa.int32(), "float64": pa.float64(), "bool": pa.bool_()}[
         kind
     ]
