@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mes_dashboard.cluster.query_counter import QueryCounter
@@ -92,7 +91,7 @@ def build_source(settings: Settings) -> Source:
         from mes_dashboard.sources.demo.source import DemoSource
 
         path = ensure_demo_db(settings)
-        return DemoSource(Path(path), object_names(settings))
+        return DemoSource.from_settings(replace(settings, demo_db=str(path)))
     from mes_dashboard.sources.oracle import OracleSource
 
     return OracleSource(settings)

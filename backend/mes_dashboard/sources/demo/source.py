@@ -11,13 +11,16 @@ import os
 import re
 import sqlite3
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
 
-from mes_dashboard.config import Settings
+from mes_dashboard.config import EXCLUDED_LOCATIONS, Settings
+from mes_dashboard.resilience.in_flight import InFlightLimit
 from mes_dashboard.sources.base import OBJECTS, WATERMARKS
+from mes_dashboard.sources.demo.history_query import history_sql, run_history
+from mes_dashboard.sources.history_filter import HistoryFilter
 
 BUSY_TIMEOUT_S = 5.0
 FETCH_BATCH = 65_536
@@ -72,16 +75,29 @@ class DemoSource:
         db_path: str | os.PathLike[str],
         object_names: Mapping[str, str],
         busy_timeout_s: float = BUSY_TIMEOUT_S,
+        *,
+        excluded_locations: tuple[str, ...] = EXCLUDED_LOCATIONS,
+        limit: InFlightLimit | None = None,
+        call_timeout_ms: int = Settings.demo_call_timeout_ms,
     ) -> None:
         self.path = Path(db_path)
         self.tables = {obj: _table_name(name) for obj, name in object_names.items()}
         self.busy_timeout_s = busy_timeout_s
+        self.excluded_locations = excluded_locations
+        self.limit = limit or InFlightLimit(Settings.demo_pool_max, Settings.demo_wait_timeout_ms)
+        self.call_timeout_ms = call_timeout_ms
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DemoSource:
         """A demo source over `settings.demo_db` with the configured object names."""
         names = {obj: getattr(settings, attr) for obj, attr in OBJECTS.items()}
-        return cls(settings.demo_db, names)
+        return cls(
+            settings.demo_db,
+            names,
+            excluded_locations=settings.excluded_locations,
+            limit=InFlightLimit(settings.demo_pool_max, settings.demo_wait_timeout_ms),
+            call_timeout_ms=settings.demo_call_timeout_ms,
+        )
 
     def _connect(self) -> sqlite3.Connection:
         if not self.path.is_file():
@@ -139,12 +155,17 @@ class DemoSource:
             conn.close()
         return None if value is None else datetime.fromisoformat(value)
 
-    def fetch_history(self, start: date, end: date) -> pa.Table:
-        """Return shift status history rows with TXNDATE in [start, end] (inclusive days)."""
-        low = datetime.combine(start, time()).isoformat(sep=" ")
-        high = datetime.combine(end + timedelta(days=1), time()).isoformat(sep=" ")
-        where = 'WHERE "TXNDATE" >= ? AND "TXNDATE" < ?'
-        return self._read(self._table(HISTORY_OBJECT), where, (low, high))
+    def fetch_history(self, query: HistoryFilter) -> pa.Table:
+        """Hours per machine, production day and status for the query, summed in SQL; at most
+        `limit` at once, each bounded by the call timeout."""
+        sql, params = history_sql(self.tables, self.excluded_locations, query)
+        with self.limit.slot():
+            wait_ms = self.limit.wait_timeout_ms
+            return run_history(self._connect, sql, params, self.call_timeout_ms, wait_ms)
+
+    def pool_status(self) -> dict[str, object]:
+        """The history in-flight limit in effect and its load (for /health/deep)."""
+        return {"request": self.limit.status() | {"call_timeout_ms": self.call_timeout_ms}}
 
     def columns(self, obj: str) -> list[tuple[str, str]]:
         """(name, declared SQLite type) of each column of the object, in table order."""
