@@ -84,6 +84,10 @@ class Settings:
     demo_simulate: bool = True
     demo_tick_seconds: float = 5.0
     demo_faults: str = ""
+    demo_history_days: int = 90
+    demo_pool_max: int = 4
+    demo_wait_timeout_ms: int = 3000
+    demo_call_timeout_ms: int = 30000
 
     oracle_dsn: str = ""
     oracle_user: str = ""
@@ -110,6 +114,7 @@ class Settings:
     # per dataset (datasets/<name>.py names its two fields): server refresh, browser poll
     refresh_wip_s: float = 60.0
     refresh_resource_s: float = 30.0
+    query_cache_ttl_s: float = 300.0
     ui_refresh_wip_s: int = 600
     ui_refresh_resource_s: int = 300
 
@@ -193,13 +198,15 @@ def _validate(s: Settings) -> None:
         ZoneInfo(s.plant_tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"MES_PLANT_TZ: unknown time zone {s.plant_tz!r}") from None
-    for name in ("port", "workers", "threads", "oracle_pool_max", "demo_lots"):
+    for name in ("port", "workers", "threads", "oracle_pool_max", "demo_lots", "demo_pool_max"):
         if getattr(s, name) < 1:
             raise ConfigError(f"{_env_name(name)} must be at least 1")
     if s.oracle_pool_min > s.oracle_pool_max:
         raise ConfigError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
+    if s.demo_history_days < 0:
+        raise ConfigError("MES_DEMO_HISTORY_DAYS must not be negative")
     refresh = [f.name for f in fields(s) if f.name.startswith("refresh_")]
-    for name in (*refresh, "redis_socket_timeout_s"):
+    for name in (*refresh, "redis_socket_timeout_s", "query_cache_ttl_s"):
         if getattr(s, name) <= 0:
             raise ConfigError(f"{_env_name(name)} must be positive")
     if s.source == "oracle" and not (s.oracle_dsn and s.oracle_user):

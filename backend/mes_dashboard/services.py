@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mes_dashboard.cluster.query_cache import QueryCache
 from mes_dashboard.cluster.query_counter import QueryCounter
 from mes_dashboard.cluster.redis_link import RedisLink, make_client
 from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
 from mes_dashboard.datasets import refreshed
+from mes_dashboard.datasets.history_runner import HistoryRunner
 from mes_dashboard.datasets.refresher import Refresher
+from mes_dashboard.datasets.resource_history import load_timeout_s
 from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.store import MemoryStore, SnapshotStore
 from mes_dashboard.sources.base import OBJECTS, Source
@@ -35,6 +39,14 @@ class Services:
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
     simulator: Simulator | None = None
+    history: HistoryRunner | None = None
+    query_counts: Counter[str] = field(default_factory=Counter)
+
+    def count_queries(self, dataset: str, n: int) -> None:
+        """Count queries a request sent to the source (this process, and cluster-wide)."""
+        self.query_counts[dataset] += n
+        if self.query_counter is not None:
+            self.query_counter.add(dataset, n)
 
     def start(self) -> None:
         """Start one refresher thread per dataset and the demo simulator (call after fork)."""
@@ -90,8 +102,8 @@ def build_source(settings: Settings) -> Source:
         from mes_dashboard.sources.demo.generator import ensure_demo_db
         from mes_dashboard.sources.demo.source import DemoSource
 
-        ensure_demo_db(settings)
-        return DemoSource.from_settings(settings)
+        path = ensure_demo_db(settings)
+        return DemoSource.from_settings(replace(settings, demo_db=str(path)))
     from mes_dashboard.sources.oracle import OracleSource
 
     return OracleSource(settings)
@@ -119,4 +131,9 @@ def build_services(
         name: Refresher(name, src, st, rules, intervals[name], count_queries=count)
         for name in intervals
     }
-    return Services(settings, src, st, refreshers, redis=link, query_counter=counter)
+    services = Services(settings, src, st, refreshers, redis=link, query_counter=counter)
+    cache = QueryCache(
+        link, settings.redis_prefix, settings.query_cache_ttl_s, load_timeout_s(settings)
+    )
+    services.history = HistoryRunner(src, cache, services.count_queries, settings.plant_tz)
+    return services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 
@@ -12,6 +12,7 @@ from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS
 from mes_dashboard.datasets.wip import build_wip
 from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.snapshot import Snapshot, make_snapshot
+from mes_dashboard.sources.history_filter import HistoryFilter
 from raw_tables import SNAP, lot_table, mapping_table, master_table, status_table
 
 RULES = BuildRules("Asia/Taipei", NON_QUALITY_HOLD_REASONS, EXCLUDED_LOCATIONS)
@@ -63,7 +64,7 @@ class TableSource:
         self.queries[f"watermark:{obj}"] += 1
         return sys_date(self.tick) if obj == "lot" else SNAP
 
-    def fetch_history(self, start: date, end: date) -> pa.Table:
+    def fetch_history(self, query: HistoryFilter) -> pa.Table:
         """Not used by these tests."""
         raise NotImplementedError
 

@@ -56,7 +56,8 @@ def client(app: Flask) -> FlaskClient:
 def test_catalogue_lists_both_datasets(client: FlaskClient) -> None:
     body = client.get("/api/v1/datasets").get_json()
     by_name = {d["name"]: d for d in body["datasets"]}
-    assert set(by_name) == {"wip", "resource"}
+    assert set(by_name) == {"wip", "resource", "resource_history"}
+    assert by_name.pop("resource_history")["kind"] == "query"  # served per request, no version
     for name, entry in by_name.items():
         assert entry["version"] and entry["rows"] > 0 and entry["generated_at"]
         assert [c["name"] for c in entry["columns"]] == [

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from mes_dashboard import contracts
 from mes_dashboard.app import create_app
 from mes_dashboard.config import Settings, _env_name
-from mes_dashboard.datasets import REGISTRY, refreshed
+from mes_dashboard.datasets import REGISTRY, refreshed, served_queries
 from mes_dashboard.services import build_services
 from mes_dashboard.sources.base import OBJECTS, WATERMARKS
 from table_source import TableSource
@@ -65,7 +65,15 @@ def test_catalogue_serves_every_snapshot_dataset_as_the_contract_declares_it(
     body = client.get("/api/v1/datasets").get_json()
     by_name = {entry["name"]: entry for entry in body["datasets"]}
     snapshots = [name for name, entry in FIELDS.items() if entry["kind"] == "snapshot"]
-    assert list(by_name) == snapshots == [spec.name for spec in refreshed()]
+    queries = [name for name, entry in FIELDS.items() if entry["kind"] == "query"]
+    assert list(by_name) == snapshots + queries
+    assert snapshots == [spec.name for spec in refreshed()]
+    assert queries == [spec.name for spec in served_queries()]
+    for name in queries:
+        entry, spec = by_name.pop(name), REGISTRY[name]
+        assert entry["kind"] == "query" and entry["key"] is None and entry["watermark"] is None
+        assert entry["sources"] == list(spec.sources)
+        assert [p["name"] for p in entry["parameters"]] == [p.name for p in spec.parameters]
     for name, entry in by_name.items():
         spec = REGISTRY[name]
         assert entry["kind"] == FIELDS[name]["kind"] == spec.kind
@@ -79,14 +87,18 @@ def test_catalogue_serves_every_snapshot_dataset_as_the_contract_declares_it(
 def test_ui_config_polls_every_served_snapshot_dataset(client: FlaskClient) -> None:
     ui = client.get("/api/v1/ui-config").get_json()
     assert set(ui["refresh_s"]) == {spec.name for spec in refreshed()}
+    assert set(ui["deadline_ms"]) == {spec.name for spec in served_queries()}
 
 
-def test_a_dataset_in_development_gets_no_refresher_and_is_not_served(
+def test_a_query_dataset_gets_no_refresher_and_is_served_per_request(
     client: FlaskClient,
 ) -> None:
-    dev = [spec.name for spec in REGISTRY.values() if spec.status == "dev"]
-    assert dev == ["resource_history"]
+    assert [spec.name for spec in REGISTRY.values() if spec.status == "dev"] == []
+    assert [spec.name for spec in served_queries()] == ["resource_history"]
+    assert "resource_history" not in client.application.extensions["mes_services"].refreshers
     resp = client.get("/api/v1/datasets/resource_history")
+    assert resp.status_code == 400 and resp.get_json()["parameter"] == "start"
+    resp = client.get("/api/v1/datasets/nope")
     assert resp.status_code == 404 and resp.get_json()["code"] == "UNKNOWN_DATASET"
     assert "resource_history" not in client.get("/health/deep").get_json()["datasets"]
 

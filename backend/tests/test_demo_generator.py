@@ -8,6 +8,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ def test_tables_mirror_the_oracle_objects_with_declared_types(conn: sqlite3.Conn
         "WORK_CENTER_SHORT",
     ]  # fmt: skip
     assert declared[schema.RESOURCE_HISTORY] == {
-        "HISTORYID": "CHAR(16)", "TXNDATE": "DATE", "SHIFT": "VARCHAR2(1)",
+        "HISTORYID": "CHAR(16)", "TXNDATE": "DATE", "DATADATE": "DATE",
         "OLDSTATUSNAME": "VARCHAR2(40)", "HOURS": "NUMBER(12,6)",
     }  # fmt: skip
     lot = declared[schema.LOT]
@@ -323,34 +324,59 @@ def test_status_view_shapes(conn: sqlite3.Connection) -> None:
     assert 0.01 * MACHINES < len(with_job) < 0.15 * MACHINES
 
 
-def test_history_hours_sum_to_eight_per_machine_shift(conn: sqlite3.Connection) -> None:
-    sums = q(
-        conn, f"SELECT SUM(HOURS) FROM {schema.RESOURCE_HISTORY} GROUP BY HISTORYID, TXNDATE, SHIFT"
-    )
-    assert len(sums) == MACHINES * DAYS * 3
-    assert {s for (s,) in sums} == {8.0}
+def test_history_hours_sum_to_twelve_per_machine_shift(conn: sqlite3.Connection) -> None:
+    # a shift is identified by its machine and its end (DATADATE); two 12-hour shifts a day
+    per_shift = f"FROM {schema.RESOURCE_HISTORY} GROUP BY HISTORYID, DATADATE"
+    sums = q(conn, f"SELECT SUM(HOURS) {per_shift}")
+    assert len(sums) == MACHINES * DAYS * 2
+    assert {s for (s,) in sums} == {12.0}
     days = [
         r[0] for r in q(conn, f"SELECT DISTINCT TXNDATE FROM {schema.RESOURCE_HISTORY} ORDER BY 1")
     ]
     expected = [f"{NOW.date() - timedelta(days=k)} 00:00:00" for k in range(DAYS, 0, -1)]
     assert days == expected
     codes = {r[0] for r in q(conn, f"SELECT DISTINCT OLDSTATUSNAME FROM {schema.RESOURCE_HISTORY}")}
-    assert {"PRD", "SBY", "UDT", "PM", "BKD", "ENG"} <= codes
-    parts = Counter(
-        n
-        for (n,) in q(
-            conn,
-            f"SELECT COUNT(*) FROM {schema.RESOURCE_HISTORY} GROUP BY HISTORYID, TXNDATE, SHIFT",
-        )
-    )
+    assert {"PRD", "SBY", "UDT", "PM", "BKD", "ENG", "OFF", "設備-LOST", "載具-IDLE"} <= codes
+    parts = Counter(n for (n,) in q(conn, f"SELECT COUNT(*) {per_shift}"))
     assert set(parts) == {1, 2, 3}
-    ids = {
-        str(r[0])  # HISTORYID is CHAR(16) = RESOURCEID, both padded
+    ids = {  # HISTORYID is CHAR(16) = RESOURCEID, both padded
+        str(r[0])
         for r in q(conn, f"SELECT RESOURCEID FROM {schema.RESOURCE} WHERE {PRODUCTION_FILTER}")
     }
-    assert {
-        r[0] for r in q(conn, f"SELECT DISTINCT HISTORYID FROM {schema.RESOURCE_HISTORY}")
-    } == ids
+    history_ids = {
+        str(r[0]) for r in q(conn, f"SELECT DISTINCT HISTORYID FROM {schema.RESOURCE_HISTORY}")
+    }
+    assert {len(h) for h in history_ids} == {16}  # CHAR(16)
+    assert history_ids == ids
+
+
+def test_shifts_run_07_30_to_19_30_and_a_night_belongs_to_the_day_it_started(
+    conn: sqlite3.Connection,
+) -> None:
+    shifts = q(
+        conn,
+        f"SELECT DISTINCT TXNDATE, DATADATE FROM {schema.RESOURCE_HISTORY} ORDER BY DATADATE",
+    )
+    first, last = NOW.date() - timedelta(days=DAYS), NOW.date() - timedelta(days=1)
+    assert shifts[:2] == [
+        (f"{first} 00:00:00", f"{first} 19:30:00"),
+        (f"{first} 00:00:00", f"{first + timedelta(days=1)} 07:30:00"),
+    ]
+    assert shifts[-1] == (f"{last} 00:00:00", f"{NOW.date()} 07:30:00")  # NOW is 08:00
+    indexed = conn.execute(f"PRAGMA index_list({schema.RESOURCE_HISTORY})").fetchall()
+    columns = {conn.execute(f"PRAGMA index_info({r[1]})").fetchone()[2] for r in indexed}
+    assert columns == {"TXNDATE", "DATADATE", "HISTORYID"}
+
+
+def test_the_history_span_comes_from_the_setting(tmp_path: Path) -> None:
+    settings = Settings(demo_db=str(tmp_path / "span.sqlite"), demo_lots=20, demo_machines=10)
+    short = replace(settings, demo_history_days=3)
+    with closing(sqlite3.connect(ensure_demo_db(short))) as c:
+        (days,) = c.execute(
+            f"SELECT COUNT(DISTINCT TXNDATE) FROM {schema.RESOURCE_HISTORY}"
+        ).fetchone()
+    # three whole production days, plus today's first shift once it has ended
+    assert days in (3, 4)
 
 
 def test_empty_database_is_valid(tmp_path: Path) -> None:

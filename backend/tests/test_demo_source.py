@@ -18,6 +18,7 @@ from mes_dashboard.sources.base import OBJECTS, Source
 from mes_dashboard.sources.demo import schema
 from mes_dashboard.sources.demo.generator import generate
 from mes_dashboard.sources.demo.source import DemoSource, production_filter
+from mes_dashboard.sources.history_filter import HistoryFilter
 
 NOW = datetime(2026, 11, 28, 8, 0, 0)
 LOTS, MACHINES, DAYS = 2000, 300, 5
@@ -117,20 +118,24 @@ def test_configured_names_use_the_part_after_the_last_dot(db: Path) -> None:
         DemoSource(db, {"lot": 'DWH.LOT"; DROP TABLE x; --'})
 
 
-def test_history_range_is_inclusive(source: DemoSource, db: Path) -> None:
+def test_history_range_is_inclusive_and_summed_in_sql(source: DemoSource, db: Path) -> None:
     first, last = date(2026, 11, 24), date(2026, 11, 25)
-    table = source.fetch_history(first, last)
+    table = source.fetch_history(HistoryFilter(first, last))
     days = {d.date() for d in table.column("TXNDATE").to_pylist()}
     assert days == {first, last}
     expected = sql_count(
         db,
-        f"SELECT COUNT(*) FROM {schema.RESOURCE_HISTORY} "
-        "WHERE TXNDATE IN ('2026-11-24 00:00:00', '2026-11-25 00:00:00')",
+        "SELECT COUNT(*) FROM (SELECT DISTINCT HISTORYID, TXNDATE, OLDSTATUSNAME "
+        f"FROM {schema.RESOURCE_HISTORY} "
+        "WHERE TXNDATE IN ('2026-11-24 00:00:00', '2026-11-25 00:00:00'))",
     )
-    assert table.num_rows == expected >= MACHINES * 3 * 2
+    assert table.num_rows == expected >= MACHINES * 2
+    assert pc.sum(table["HOURS"]).as_py() == pytest.approx(
+        24.0 * 2 * len(set(table["HISTORYID"].to_pylist()))
+    )
     assert table.schema.field("HOURS").type == pa.float64()
     assert table.schema.field("TXNDATE").type == pa.timestamp("ms")
-    empty = source.fetch_history(date(2020, 1, 1), date(2020, 1, 31))
+    empty = source.fetch_history(HistoryFilter(date(2020, 1, 1), date(2020, 1, 31)))
     assert empty.num_rows == 0 and empty.schema == table.schema
 
 

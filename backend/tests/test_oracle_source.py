@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from mes_dashboard.errors import ApiError
 from mes_dashboard.resilience.bounded_pool import BoundedPool
 from mes_dashboard.resilience.db_errors import DbError, DbErrorKind
 from mes_dashboard.sources.base import OBJECTS, WATERMARKS
+from mes_dashboard.sources.history_filter import HistoryFilter
 from mes_dashboard.sources.oracle import OracleSource, fetch_arrow
 from mes_dashboard.sources.oracle_sql import (
     render_sql,
@@ -86,6 +88,7 @@ def test_each_statement_holds_its_configured_object_name() -> None:
     assert "MAX(SYS_DATE)" in sql["lot_watermark"]
     assert "MAX(LASTCHANGEDATE)" in sql["resource_watermark"]
     assert ":start_day" in sql["resource_history"] and ":end_day" in sql["resource_history"]
+    assert f"FROM {names[OBJECTS['resource']]} m" in sql["resource_history"]
 
 
 class DataFrameConnection:
@@ -238,15 +241,24 @@ def test_fetch_and_history_run_their_statements_with_binds() -> None:
     conn = DataFrameConnection(driver_shaped_table())
     source = stub_source(conn)
     assert source.fetch("lot").num_rows == 2
-    source.fetch_history(date(2026, 1, 1), date(2026, 1, 31))
+    groups = tuple(f"G{i}" for i in range(1500))
+    query = HistoryFilter(
+        date(2026, 1, 1), date(2026, 1, 31), groups, ("F1", "F2"), (("PJ_ISKEY", True),)
+    )
+    source.fetch_history(query)
     (lot_sql, lot_binds, _), (hist_sql, hist_binds, _) = conn.calls
     assert lot_sql.endswith("FROM DWH.DW_MES_LOT_V") and lot_binds is None
-    assert "DWH.DW_MES_RESOURCESTATUS_SHIFT" in hist_sql
-    assert hist_binds == {"start_day": "2026-01-01", "end_day": "2026-01-31"}
+    assert "DWH.DW_MES_RESOURCESTATUS_SHIFT" in hist_sql and "GROUP BY" in hist_sql
+    assert hist_binds["start_day"] == datetime(2026, 1, 1)
+    assert hist_binds["end_day"] == datetime(2026, 1, 31)
+    assert (hist_binds["family_2"], hist_binds["group_1500"]) == ("F2", "G1499")
+    assert hist_sql.count("w.WORK_CENTER_GROUP IN (") == 2  # 1500 groups: two IN lists
+    assert "m.PJ_ISKEY = 1" in hist_sql
+    assert {f":{name}" for name in hist_binds} <= set(re.findall(r":\w+", hist_sql))
     with pytest.raises(KeyError):
         source.fetch("resource_history")
     with pytest.raises(ValueError):
-        source.fetch_history(date(2026, 2, 1), date(2026, 1, 1))
+        HistoryFilter(date(2026, 2, 1), date(2026, 1, 1))
 
 
 def test_watermark_reads_the_maximum() -> None:
@@ -276,7 +288,9 @@ def test_a_hung_database_fails_classified_within_the_wait_timeout(
     calls = {
         "fetch": lambda: hole_source.fetch("lot"),
         "watermark": lambda: hole_source.watermark("lot"),
-        "fetch_history": lambda: hole_source.fetch_history(date(2026, 1, 1), date(2026, 1, 2)),
+        "fetch_history": lambda: hole_source.fetch_history(
+            HistoryFilter(date(2026, 1, 1), date(2026, 1, 2))
+        ),
         "ping": hole_source.ping,
     }
     started = time.monotonic()

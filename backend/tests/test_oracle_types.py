@@ -13,6 +13,7 @@ from mes_dashboard.sources.base import OBJECTS
 from mes_dashboard.sources.demo import schema
 from mes_dashboard.sources.demo.generator import generate
 from mes_dashboard.sources.demo.source import DemoSource
+from mes_dashboard.sources.history_filter import HistoryFilter
 from mes_dashboard.sources.oracle_types import (
     arrow_type,
     columns_of,
@@ -61,7 +62,7 @@ def test_the_demo_fetch_yields_what_python_oracledb_yields_for_the_real_types(
     for obj, table_name in schema.TABLE_OF.items():
         assert obj in OBJECTS
         fetched = (
-            source.fetch_history(NOW.date().replace(day=1), NOW.date())
+            source.fetch_history(HistoryFilter(NOW.date().replace(day=1), NOW.date()))
             if obj == "resource_history"
             else source.fetch(obj)
         )
@@ -88,7 +89,7 @@ def test_the_demo_declares_the_dumped_types(source: DemoSource) -> None:
 def test_char_columns_arrive_padded(source: DemoSource) -> None:
     lots = source.fetch("lot").column("CONTAINERID").to_pylist()
     assert all(len(x) == 16 for x in lots)
-    history = source.fetch_history(NOW.date().replace(day=1), NOW.date())
+    history = source.fetch_history(HistoryFilter(NOW.date().replace(day=1), NOW.date()))
     assert all(len(x) == 16 for x in history.column("HISTORYID").to_pylist())
 
 

@@ -181,3 +181,25 @@ def test_tick_on_a_missing_database_raises(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         Simulator(tmp_path / "missing.sqlite", SEED).tick(NOW)
     assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_a_tick_after_a_shift_ended_appends_that_shift(db: Path) -> None:
+    table = schema.RESOURCE_HISTORY
+    before = read(db, f"SELECT MAX(DATADATE), COUNT(*) FROM {table}")[0]
+    assert before[0] == "2026-11-28 07:30:00"
+    simulator = Simulator(db, SEED)
+    simulator.tick(NOW + timedelta(hours=1))  # 09:00: the day shift is still running
+    assert read(db, f"SELECT MAX(DATADATE), COUNT(*) FROM {table}")[0] == before
+    simulator.tick(NOW + timedelta(hours=12))  # 20:00: the day shift 07:30-19:30 has ended
+    shift = read(
+        db,
+        f"SELECT TXNDATE, HISTORYID, SUM(HOURS) FROM {table} "
+        "WHERE DATADATE = '2026-11-28 19:30:00' GROUP BY TXNDATE, HISTORYID",
+    )
+    machines = read(db, f"SELECT DISTINCT HISTORYID FROM {table} WHERE DATADATE = '{before[0]}'")
+    assert {rid for _, rid, _ in shift} == {rid for (rid,) in machines}
+    assert {(txn, hours) for txn, _, hours in shift} == {("2026-11-28 00:00:00", 12.0)}
+    simulator.tick(NOW + timedelta(hours=12, seconds=5))
+    assert read(db, f"SELECT COUNT(*) FROM {table} WHERE DATADATE > '2026-11-28 19:30:00'") == [
+        (0,)
+    ]

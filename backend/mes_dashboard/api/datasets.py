@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, jsonify, request
 
 from mes_dashboard import contracts
-from mes_dashboard.datasets import REGISTRY
+from mes_dashboard.datasets import REGISTRY, served_queries
+from mes_dashboard.datasets.query_result import QueryResult
 from mes_dashboard.errors import ApiError
 from mes_dashboard.services import Services
 from mes_dashboard.snapshots.encode import ENCODINGS, compress, negotiate, write_ipc
@@ -110,10 +111,42 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
+def _query_args() -> dict[str, str]:
+    """Request parameters; a repeated one (`families=A&families=B`) joins as a list."""
+    return {k: ",".join(request.args.getlist(k)) for k in request.args}
+
+
+def _send(variants: dict[str, bytes], headers: dict[str, str]) -> Response:
+    if _etag_matches(request.headers.get("If-None-Match"), headers["ETag"]):
+        return Response(status=304, headers=headers)
+    encoding = negotiate(request.headers.get("Accept-Encoding", ""), variants)
+    body = variants[encoding] if encoding else variants["identity"]
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    headers["X-Uncompressed-Length"] = str(len(variants["identity"]))
+    return Response(body, status=200, headers=headers, content_type=ARROW_STREAM)
+
+
+def _result_headers(result: QueryResult) -> dict[str, str]:
+    age = max(0.0, (datetime.now(UTC) - result.generated_at).total_seconds())
+    stamp = result.generated_at.isoformat(timespec="seconds")
+    return {
+        "ETag": result.etag,
+        "Cache-Control": "no-cache",
+        "Vary": "Accept-Encoding",
+        "X-Snapshot-Version": result.version,
+        "X-Snapshot-Generated-At": stamp,
+        "X-Snapshot-Time": stamp,
+        "X-Data-Age-Seconds": str(int(age)),
+        "X-Degraded": "",
+    }
+
+
 def make_blueprint(services: Services) -> Blueprint:
     """The datasets API bound to `services`."""
     bp = Blueprint("datasets", __name__)
     projections = ProjectionCache()
+    queries = {spec.name: spec for spec in served_queries()}
 
     def snapshot_headers(snap: Snapshot, name: str, etag: str) -> dict[str, str]:
         age = max(0.0, (datetime.now(UTC) - snap.snapshot_time).total_seconds())
@@ -137,10 +170,21 @@ def make_blueprint(services: Services) -> Blueprint:
             entry |= REGISTRY[name].describe()
             entry["degraded"] = _degraded(services, name)
             out.append(entry)
+        for name, spec in queries.items():
+            out.append({"name": name, "version": None, "rows": None} | spec.describe())
         return jsonify({"datasets": out})
+
+    def query_payload(name: str) -> Response:
+        if services.history is None:
+            raise ApiError("UNKNOWN_DATASET", f"dataset {name!r} is not served by this process")
+        machines = _snapshot(services, "resource").table
+        result = services.history.result(_query_args(), machines)
+        return _send(result.variants, _result_headers(result))
 
     @bp.get("/api/v1/datasets/<name>")
     def payload(name: str) -> Response:
+        if name in queries:
+            return query_payload(name)
         snap = _snapshot(services, name)
         cols = _projection(snap)
         if cols is None:
@@ -148,15 +192,7 @@ def make_blueprint(services: Services) -> Blueprint:
         else:
             digest = hashlib.blake2b(",".join(cols).encode(), digest_size=4).hexdigest()
             etag, variants = f'"{snap.version}.{digest}"', projections.get(snap, cols)
-        headers = snapshot_headers(snap, name, etag)
-        if _etag_matches(request.headers.get("If-None-Match"), etag):
-            return Response(status=304, headers=headers)
-        encoding = negotiate(request.headers.get("Accept-Encoding", ""), variants)
-        body = variants[encoding] if encoding else variants["identity"]
-        if encoding:
-            headers["Content-Encoding"] = encoding
-        headers["X-Uncompressed-Length"] = str(len(variants["identity"]))
-        return Response(body, status=200, headers=headers, content_type=ARROW_STREAM)
+        return _send(variants, snapshot_headers(snap, name, etag))
 
     @bp.get("/api/v1/datasets/<name>/rows/<path:key>")
     def row(name: str, key: str) -> Response:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response
 
+from mes_dashboard.datasets import served_queries
 from mes_dashboard.services import Services
 
 TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
@@ -49,8 +50,8 @@ def _source_query_lines(services: Services) -> list[str]:
         f"# HELP mes_source_queries_total Queries sent to the source, per dataset ({scope}).",
         "# TYPE mes_source_queries_total counter",
     ]
-    for name, r in services.refreshers.items():
-        total = r.state.source_queries
+    process = _process_queries(services)
+    for name, total in process.items():
         if services.query_counter is not None:
             shared = services.query_counter.total(name)
             if shared is None:
@@ -61,10 +62,8 @@ def _source_query_lines(services: Services) -> list[str]:
         "# HELP mes_source_queries_process_total Queries sent to the source by this process.",
         "# TYPE mes_source_queries_process_total counter",
     ]
-    for name, r in services.refreshers.items():
-        lines.append(
-            f'mes_source_queries_process_total{{dataset="{name}"}} {r.state.source_queries}'
-        )
+    for name, total in process.items():
+        lines.append(f'mes_source_queries_process_total{{dataset="{name}"}} {total}')
     return lines
 
 
@@ -79,6 +78,14 @@ def _anomaly_lines(services: Services) -> list[str]:
         for kind, count in sorted(r.state.anomalies.items()):
             lines.append(f'mes_build_anomalies{{dataset="{name}",kind="{kind}"}} {count}')
     return lines
+
+
+def _process_queries(services: Services) -> dict[str, int]:
+    """Queries this process sent: by refreshers, and by requests of query-backed datasets."""
+    out = {name: r.state.source_queries for name, r in services.refreshers.items()}
+    for spec in served_queries():
+        out[spec.name] = services.query_counts[spec.name]
+    return out
 
 
 def _redis_lines(services: Services) -> list[str]:

@@ -8,6 +8,8 @@ from flask import Blueprint, Response, jsonify
 
 from mes_dashboard.config import Settings
 from mes_dashboard.datasets import refreshed
+from mes_dashboard.datasets.resource_history import NAME as HISTORY
+from mes_dashboard.datasets.resource_history import deadline_ms
 from mes_dashboard.registry.pages import read_registry, visible_pages
 
 
@@ -27,6 +29,8 @@ def make_blueprint(settings: Settings) -> Blueprint:
             {
                 "plant_tz": settings.plant_tz,
                 "refresh_s": {spec.name: spec.poll_s(settings) for spec in refreshed()},
+                # request deadlines longer than the server's worst case (pool wait + call)
+                "deadline_ms": {HISTORY: deadline_ms(settings)},
                 "languages": ["zh-TW", "en"],
                 "default_language": "zh-TW",
             }

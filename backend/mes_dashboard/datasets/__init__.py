@@ -15,6 +15,11 @@ REGISTRY: Mapping[str, DatasetSpec] = MappingProxyType(
 )
 
 
+def served_queries() -> tuple[DatasetSpec, ...]:
+    """The served query-backed datasets, in registry order: each answers per request."""
+    return tuple(s for s in REGISTRY.values() if s.kind == "query" and s.status == "served")
+
+
 def refreshed() -> tuple[DatasetSpec, ...]:
     """The served snapshot datasets, in registry order: each gets a refresher."""
     return tuple(spec for spec in REGISTRY.values() if spec.refreshed)

@@ -80,12 +80,15 @@ class DatasetSpec:
     def describe(self) -> dict[str, Any]:
         """The declaration as the catalogue shows it."""
         mark = self.watermark
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "key": self.key,
             "sources": list(self.sources),
             "watermark": None if mark is None else {"object": mark.object, "column": mark.column},
         }
+        if self.kind == "query":
+            out["parameters"] = [{"name": p.name, "type": p.type} for p in self.parameters]
+        return out
 
     def _setting(self, settings: Settings, name: str | None) -> Any:
         if name is None:

@@ -69,7 +69,8 @@ def disagreeing_machines(status: pa.Table) -> dict[str, list[str]]:
 
 
 def rows_per_day(history: pa.Table, days: list[date]) -> dict[date, int]:
-    """History rows per production day (TXNDATE), every day of `days` listed."""
+    """History rows per production day (TXNDATE), every day of `days` listed (rows as the
+    dataset query returns them: hours per production machine and status)."""
     counts = Counter(
         d.date() if isinstance(d, datetime) else d for (d,) in _rows(history, "TXNDATE")
     )

@@ -12,6 +12,7 @@ from mes_dashboard.source_check import findings
 from mes_dashboard.source_check.kinds import compatible, fetch_kind
 from mes_dashboard.source_check.required import required_columns
 from mes_dashboard.sources.base import OBJECTS, Source
+from mes_dashboard.sources.history_filter import HistoryFilter
 
 MUST_HAVE_ROWS = ("lot", "resource")
 COUNTED = ("lot", "resource", "equipment_status", "spec_workcenter")
@@ -118,7 +119,7 @@ def _data_sections(source: Source, today: date) -> list[tuple[str, list[str]]]:
         lots, mapping = source.fetch("lot"), source.fetch("spec_workcenter")
         status = source.fetch("equipment_status")
         days = [today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
-        history = source.fetch_history(days[0], days[-1])
+        history = source.fetch_history(HistoryFilter(days[0], days[-1]))
     except Exception as exc:
         return [("Data findings", [f"could not read the data: {exc}"])]
     per_day = findings.rows_per_day(history, days)

@@ -8,10 +8,12 @@ strings. Normalization and business rules belong to the snapshot builder, not to
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Protocol
 
 import pyarrow as pa
+
+from mes_dashboard.sources.history_filter import HistoryFilter
 
 # logical object -> settings attribute holding the configured object name
 OBJECTS = {
@@ -45,8 +47,9 @@ class Source(Protocol):
         """Return MAX(watermark column) of the object, or None when it has no watermark/rows."""
         ...
 
-    def fetch_history(self, start: date, end: date) -> pa.Table:
-        """Return shift status history rows with TXNDATE in [start, end] (inclusive days)."""
+    def fetch_history(self, query: HistoryFilter) -> pa.Table:
+        """Return hours per machine (HISTORYID), production day (TXNDATE) and status
+        (OLDSTATUSNAME) of the production machines the query selects, summed by the source."""
         ...
 
     def columns(self, obj: str) -> list[tuple[str, str]]:

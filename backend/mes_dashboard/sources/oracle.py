@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import oracledb
@@ -12,12 +12,19 @@ import pyarrow as pa
 from mes_dashboard.config import Settings
 from mes_dashboard.resilience.bounded_pool import BoundedPool
 from mes_dashboard.sources.base import OBJECTS
+from mes_dashboard.sources.history_filter import HistoryFilter
 from mes_dashboard.sources.oracle_pool import (
     create_health_pool,
     create_pool,
     pool_settings_in_effect,
 )
-from mes_dashboard.sources.oracle_sql import Binds, render_sql, statement_binds, statements
+from mes_dashboard.sources.oracle_sql import (
+    Binds,
+    history_statement,
+    render_sql,
+    statement_binds,
+    statements,
+)
 
 ARRAYSIZE = 5000
 FETCHABLE = tuple(obj for obj in OBJECTS if obj != "resource_history")
@@ -124,6 +131,7 @@ class OracleSource:
         self._sql = statements(settings)
         self._binds = statement_binds(settings)
         self._names = {obj: getattr(settings, attr) for obj, attr in OBJECTS.items()}
+        self._excluded = settings.excluded_locations
         self._pool = pool or BoundedPool(create_pool(settings))
         self._health = health_pool or BoundedPool(create_health_pool(settings), queue=0)
         self.arraysize = arraysize
@@ -160,12 +168,10 @@ class OracleSource:
         value = self._scalar(render_sql("row_count", self._names[obj]), {})
         return int(value) if isinstance(value, int | float) else 0
 
-    def fetch_history(self, start: date, end: date) -> pa.Table:
-        """Shift status history rows with TXNDATE on the days [start, end]."""
-        if end < start:
-            raise ValueError("end is before start")
-        binds = {"start_day": start.isoformat(), "end_day": end.isoformat()}
-        return self._table(self._sql["resource_history"], binds)
+    def fetch_history(self, query: HistoryFilter) -> pa.Table:
+        """Hours per machine, production day and status for the query (summed in the database)."""
+        sql, binds = history_statement(self._names, self._excluded, query)
+        return self._table(sql, binds)
 
     def ping(self) -> float:
         """One round trip through the health pool; its duration in seconds."""

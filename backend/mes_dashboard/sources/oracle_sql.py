@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
 from importlib import resources
 from typing import Any
 
 from mes_dashboard.config import ConfigError, Settings
 from mes_dashboard.sources.base import MACHINE_KINDS, OBJECTS, WATERMARKS
+from mes_dashboard.sources.history_filter import HistoryFilter
 
 OBJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_$#]{0,127}(\.[A-Za-z][A-Za-z0-9_$#]{0,127})?")
 PLACEHOLDER = "{object}"
 EXCLUDED_LOCATIONS = "{excluded_locations}"
 IN_LIST_MAX = 1000  # ORA-01795: at most 1000 expressions in one IN list
+HISTORY = "resource_history"
 Binds = dict[str, Any]
 
 
@@ -56,6 +59,62 @@ def not_in_lists(column: str, prefix: str, count: int) -> str:
     return f"AND ({column} IS NULL OR ({' AND '.join(lists)}))"
 
 
+def in_lists(column: str, prefix: str, count: int) -> str:
+    """`(column IN (:prefix_1, ...) OR ...)`, 1000 binds per list."""
+    names = [f":{prefix}_{i}" for i in range(1, count + 1)]
+    lists = [
+        f"{column} IN ({', '.join(names[i : i + IN_LIST_MAX])})"
+        for i in range(0, count, IN_LIST_MAX)
+    ]
+    return f"({' OR '.join(lists)})"
+
+
+def list_binds(prefix: str, values: Sequence[str]) -> Binds:
+    """`:prefix_n` binds of a list of values."""
+    return {f"{prefix}_{i}": v for i, v in enumerate(values, start=1)}
+
+
+def history_fragments(
+    query: HistoryFilter, names: Mapping[str, str], excluded: int
+) -> dict[str, str]:
+    """The generated parts of the history statement for one query: validated object names and
+    conditions holding bind names only."""
+    flags = [
+        f"AND m.{column} = 1" if value else f"AND (m.{column} IS NULL OR m.{column} <> 1)"
+        for column, value in query.flags
+    ]
+    families, groups = query.families, query.workcenter_groups
+    mapping = validate_object_name(names["spec_workcenter"])
+    return {
+        "{resource_object}": validate_object_name(names["resource"]),
+        EXCLUDED_LOCATIONS: not_in_lists("m.LOCATIONNAME", "location", excluded),
+        "{families}": (
+            f"AND {in_lists('m.RESOURCEFAMILYNAME', 'family', len(families))}" if families else ""
+        ),
+        "{flags}": " ".join(flags),
+        "{workcenter_groups}": (
+            f"AND m.WORKCENTERNAME IN (SELECT w.WORK_CENTER FROM {mapping} w "
+            f"WHERE {in_lists('w.WORK_CENTER_GROUP', 'group', len(groups))})"
+            if groups
+            else ""
+        ),
+    }
+
+
+def history_statement(
+    names: Mapping[str, str], excluded_locations: Sequence[str], query: HistoryFilter
+) -> tuple[str, Binds]:
+    """The history statement and its binds for one query, for the configured object names."""
+    fragments = history_fragments(query, names, len(excluded_locations))
+    sql = render_sql(HISTORY, names[HISTORY], fragments)
+    binds = master_binds(excluded_locations) | {
+        "start_day": datetime.combine(query.start, time()),
+        "end_day": datetime.combine(query.end, time()),
+    }
+    binds |= list_binds("family", query.families) | list_binds("group", query.workcenter_groups)
+    return sql, binds
+
+
 def kind_binds() -> Binds:
     """The machine kinds (OBJECTCATEGORY, OBJECTTYPE) as `:category_n` and `:type_n` binds."""
     binds: Binds = {}
@@ -80,16 +139,23 @@ def statement_binds(settings: Settings) -> dict[str, Binds]:
 
 
 def statements(settings: Settings) -> dict[str, str]:
-    """Every statement the source runs, by SQL file name, for the configured object names."""
+    """Every statement the source runs, by SQL file name, for the configured object names (the
+    history statement without a family, group or flag filter)."""
     fragments = {
         EXCLUDED_LOCATIONS: not_in_lists(
             "LOCATIONNAME", "location", len(settings.excluded_locations)
         )
     }
+    names = {obj: getattr(settings, attr) for obj, attr in OBJECTS.items()}
+    unfiltered = HistoryFilter(date(1970, 1, 1), date(1970, 1, 1))
     out: dict[str, str] = {}
     for obj, attr in OBJECTS.items():
-        name = getattr(settings, attr)
+        name = names[obj]
         try:
+            if obj == HISTORY:
+                excluded = len(settings.excluded_locations)
+                out[obj] = render_sql(obj, name, history_fragments(unfiltered, names, excluded))
+                continue
             out[obj] = render_sql(obj, name, fragments)
             if obj in WATERMARKS:
                 out[f"{obj}_watermark"] = render_sql(f"{obj}_watermark", name)

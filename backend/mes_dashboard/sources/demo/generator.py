@@ -31,12 +31,13 @@ from mes_dashboard.sources.demo.equipment import (
     open_jobs,
     status_rows,
 )
-from mes_dashboard.sources.demo.history import history_rows
+from mes_dashboard.sources.demo.history import history_rows, shift_starts, span_start
 from mes_dashboard.sources.demo.layout import TMTT_GROUP, Layout, build_layout
 from mes_dashboard.sources.demo.lots import LotFactory, Plan, place_lots
 from mes_dashboard.sources.demo.schema import plant_now
 
 DEFAULT_SEED = Settings.demo_seed
+DEFAULT_HISTORY_DAYS = Settings.demo_history_days
 BATCH = 20_000
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -117,9 +118,10 @@ def _fill(
     _insert(conn, schema.EQUIPMENT_STATUS, near_status, None)
     _insert(conn, schema.SPEC_WORKCENTER, _mapping_rows(layout, random.Random(seed)), None)
     ids = [schema.char16(m.resource_id) for m in fleet]
-    rng_history = random.Random(f"{seed}:history")
+    starts = shift_starts(span_start(now, days), now) if days > 0 else []
+    rows = history_rows(ids, starts, random.Random(f"{seed}:history"))
     with tqdm(unit="row", desc="history", disable=not progress, file=sys.stderr) as bar:
-        _insert(conn, schema.RESOURCE_HISTORY, history_rows(ids, now, days, rng_history), bar)
+        _insert(conn, schema.RESOURCE_HISTORY, rows, bar)
     schema.create_indexes(conn)
 
 
@@ -141,7 +143,7 @@ def generate(
     lots: int = 12_000,
     machines: int = 3_000,
     seed: int = DEFAULT_SEED,
-    history_days: int = 35,
+    history_days: int = DEFAULT_HISTORY_DAYS,
     now: datetime | None = None,
     progress: bool = False,
     plant_tz: str = "Asia/Taipei",
@@ -216,6 +218,7 @@ def ensure_demo_db(settings: Settings) -> Path:
                 lots=settings.demo_lots,
                 machines=settings.demo_machines,
                 seed=settings.demo_seed,
+                history_days=settings.demo_history_days,
                 plant_tz=settings.plant_tz,
             )
     return path
@@ -228,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lots", type=int, default=12_000)
     parser.add_argument("--machines", type=int, default=3_000)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--history-days", type=int, default=35)
+    parser.add_argument("--history-days", type=int, default=DEFAULT_HISTORY_DAYS)
     args = parser.parse_args(argv)
     generate(
         args.db,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from mes_dashboard.sources.demo import simulator_steps as steps
+from mes_dashboard.sources.demo.history import append_shifts
 from mes_dashboard.sources.demo.layout import build_layout
 from mes_dashboard.sources.demo.schema import EQUIPMENT_STATUS, LOT, plant_now
 
@@ -74,6 +75,7 @@ class Simulator:
     @staticmethod
     def _apply(tick: steps.Tick) -> None:
         steps.prepare(tick)
+        append_shifts(tick.conn, tick.now)
         (lots,) = tick.conn.execute(f"SELECT COUNT(*) FROM {LOT}").fetchone()
         (running,) = tick.conn.execute(
             f"SELECT COUNT(DISTINCT RUNCARDLOTID) FROM {EQUIPMENT_STATUS}"

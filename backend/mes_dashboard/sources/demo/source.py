@@ -14,14 +14,17 @@ import os
 import re
 import sqlite3
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
 
 from mes_dashboard.config import EXCLUDED_LOCATIONS, Settings
+from mes_dashboard.resilience.in_flight import InFlightLimit
 from mes_dashboard.sources.base import OBJECTS, WATERMARKS
 from mes_dashboard.sources.demo.faults import Faults, FaultSwitch
+from mes_dashboard.sources.demo.history_query import history_sql, run_history
+from mes_dashboard.sources.history_filter import HistoryFilter
 from mes_dashboard.sources.oracle_types import arrow_type, parse_declaration
 
 BUSY_TIMEOUT_S = 5.0
@@ -87,14 +90,19 @@ class DemoSource:
         db_path: str | os.PathLike[str],
         object_names: Mapping[str, str],
         busy_timeout_s: float = BUSY_TIMEOUT_S,
+        *,
         excluded_locations: tuple[str, ...] = EXCLUDED_LOCATIONS,
         faults: FaultSwitch | None = None,
+        limit: InFlightLimit | None = None,
+        call_timeout_ms: int = Settings.demo_call_timeout_ms,
     ) -> None:
         self.path = Path(db_path)
         self.tables = {obj: _table_name(name) for obj, name in object_names.items()}
         self.busy_timeout_s = busy_timeout_s
         self.excluded_locations = excluded_locations
         self.faults = faults or FaultSwitch(None)
+        self.limit = limit or InFlightLimit(Settings.demo_pool_max, Settings.demo_wait_timeout_ms)
+        self.call_timeout_ms = call_timeout_ms
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DemoSource:
@@ -106,6 +114,8 @@ class DemoSource:
             names,
             excluded_locations=settings.excluded_locations,
             faults=switch,
+            limit=InFlightLimit(settings.demo_pool_max, settings.demo_wait_timeout_ms),
+            call_timeout_ms=settings.demo_call_timeout_ms,
         )
 
     def _connect(self) -> sqlite3.Connection:
@@ -174,17 +184,20 @@ class DemoSource:
             conn.close()
         return None if value is None else datetime.fromisoformat(value)
 
-    def fetch_history(self, start: date, end: date) -> pa.Table:
-        """Return shift status history rows with TXNDATE in [start, end] (inclusive days)."""
-        low = datetime.combine(start, time()).isoformat(sep=" ")
-        high = datetime.combine(end + timedelta(days=1), time()).isoformat(sep=" ")
-        where = 'WHERE "TXNDATE" >= ? AND "TXNDATE" < ?'
+    def fetch_history(self, query: HistoryFilter) -> pa.Table:
+        """Hours per machine, production day and status for the query, summed in SQL; at most
+        `limit` at once, each bounded by the call timeout."""
+        sql, params = history_sql(self.tables, self.excluded_locations, query)
         faults = self.faults.enter(HISTORY_OBJECT)
         if HISTORY_OBJECT in faults.empty:
-            where += " AND 0"
-        return _without(
-            self._read(self._table(HISTORY_OBJECT), where, (low, high)), faults, HISTORY_OBJECT
-        )
+            sql += " LIMIT 0"
+        with self.limit.slot():
+            wait_ms = self.limit.wait_timeout_ms
+            return run_history(self._connect, sql, params, self.call_timeout_ms, wait_ms)
+
+    def pool_status(self) -> dict[str, object]:
+        """The history in-flight limit in effect and its load (for /health/deep)."""
+        return {"request": self.limit.status() | {"call_timeout_ms": self.call_timeout_ms}}
 
     def columns(self, obj: str) -> list[tuple[str, str]]:
         """(name, declared SQLite type) of each column of the object, in table order."""

@@ -141,4 +141,3 @@ CONTAINER_COMMENTS = (
     "zero\u200bwidth",
     "長" * 300,
 )
-SHIFTS = ("A", "B", "C")
