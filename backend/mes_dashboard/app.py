@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from mes_dashboard.api import datasets, frontend, health, metrics, pages
+from mes_dashboard.api import datasets, frontend, health, metrics, pages, rate_limit
 from mes_dashboard.config import Settings, load_settings
 from mes_dashboard.errors import PROBLEM_CONTENT_TYPE, ApiError, problem_body, retry_after_header
 from mes_dashboard.services import Services, build_services
@@ -57,7 +57,7 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["mes_services"] = services
-    for module in (datasets, health, metrics):
+    for module in (rate_limit, datasets, health, metrics):
         app.register_blueprint(module.make_blueprint(services))
     app.register_blueprint(pages.make_blueprint(settings))
     app.register_blueprint(frontend.make_blueprint(dist))

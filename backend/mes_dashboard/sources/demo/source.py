@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import perf_counter
 
 import pyarrow as pa
 
@@ -29,6 +30,7 @@ FETCH_BATCH = 65_536
 HISTORY_OBJECT = "resource_history"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$#]*$")
 MASTER_OBJECT = "resource"
+PING_OBJECT = "ping"
 PRODUCTION_KINDS = (("ASSEMBLY", "ASSEMBLY"), ("WAFERSORT", "WAFERSORT"))
 
 
@@ -205,6 +207,21 @@ class DemoSource:
         finally:
             conn.close()
         return int(count)
+
+    def ping(self) -> float:
+        """A cheap round trip (the fault switch applies, as `ping`); its duration in seconds."""
+        started = perf_counter()
+        self.faults.enter(PING_OBJECT)
+        conn = self._connect()
+        try:
+            conn.execute("SELECT 1").fetchone()
+        finally:
+            conn.close()
+        return perf_counter() - started
+
+    def pool_status(self) -> dict[str, object]:
+        """No pool and no in-flight limit: each call opens its own read-only connection."""
+        return {"kind": "sqlite", "in_flight_limit": None, "busy_timeout_s": self.busy_timeout_s}
 
     def close(self) -> None:
         """Nothing to release: every call opens and closes its own connection."""
