@@ -59,8 +59,9 @@ class Services:
             )
         for name, refresher in self.refreshers.items():
             t = threading.Thread(
-                target=refresher.run, args=(self.stop,), name=f"refresh-{name}", daemon=True
+                target=run_until_stopped, args=(refresher, self.stop), name=f"refresh-{name}"
             )
+            t.daemon = True
             t.start()
             self.threads.append(t)
 
@@ -100,6 +101,14 @@ class Services:
         self.source.close()
         if self.redis is not None:
             self.redis.close()
+
+
+def run_until_stopped(refresher: Refresher, stop: threading.Event) -> None:
+    """A refresher thread's body: what ends it is logged; /health/live then fails."""
+    try:
+        refresher.run(stop)
+    except BaseException:
+        log.critical("refresher of %s stopped", refresher.dataset, exc_info=True)
 
 
 def object_names(settings: Settings) -> dict[str, str]:

@@ -9,13 +9,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pyarrow as pa
 
 from mes_dashboard.datasets import REGISTRY
 from mes_dashboard.datasets.spec import Build, Cycle
 from mes_dashboard.errors import ApiError
-from mes_dashboard.resilience.breaker import Breaker
+from mes_dashboard.resilience.breaker import Breaker, CircuitOpen
 from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.degraded import degraded_by
 from mes_dashboard.snapshots.memory import release_unused_memory
@@ -25,6 +26,7 @@ from mes_dashboard.sources.base import Source
 
 log = logging.getLogger(__name__)
 RETRY_JITTER = 0.1
+T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 
@@ -154,7 +156,10 @@ class Refresher:
             self.store.renew(self.dataset)
             shared = self.store.degraded(self.dataset)
             since = shared.since if shared is not None else self.state.degraded_since
-            self.store.set_degraded(self.dataset, degraded_by(exc, since, self.state.last_error))
+            state = degraded_by(exc, since, self.state.last_error)
+            if isinstance(exc, CircuitOpen) and shared is not None:
+                state = shared  # the open circuit only repeats the failure that opened it
+            self.store.set_degraded(self.dataset, state)
         except Exception:
             log.exception("refresh of %s: recording the failure failed", self.dataset)
         return "failed"
@@ -170,12 +175,22 @@ class Refresher:
         )
 
     def _watermark(self, obj: str) -> object:
-        self.state.source_queries += 1
-        return self.source.watermark(obj)
+        return self._sent(lambda: self.source.watermark(obj))
 
     def _fetch(self, obj: str) -> pa.Table:
+        return self._sent(lambda: self.source.fetch(obj))
+
+    def _sent(self, call: Callable[[], T]) -> T:
+        """Count a source call, unless the breaker refused it (it never reached the source)."""
+        try:
+            result = call()
+        except CircuitOpen:
+            raise
+        except BaseException:
+            self.state.source_queries += 1
+            raise
         self.state.source_queries += 1
-        return self.source.fetch(obj)
+        return result
 
     def _holds_current(self) -> bool:
         current = self.store.current(self.dataset)
