@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import uuid
@@ -11,9 +10,10 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from mes_dashboard.api import datasets, frontend, health, metrics, pages
+from mes_dashboard.api import datasets, frontend, health, metrics, pages, rate_limit
+from mes_dashboard.api.problem import problem_response
 from mes_dashboard.config import Settings, load_settings
-from mes_dashboard.errors import PROBLEM_CONTENT_TYPE, ApiError, problem_body, retry_after_header
+from mes_dashboard.errors import ApiError
 from mes_dashboard.services import Services, build_services
 
 log = logging.getLogger(__name__)
@@ -57,23 +57,15 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["mes_services"] = services
-    for module in (datasets, health, metrics):
+    _install_hooks(app)
+    # after the hooks: its 429 replacing a 200 still gets the request id and security headers
+    for module in (rate_limit, datasets, health, metrics):
         app.register_blueprint(module.make_blueprint(services))
     app.register_blueprint(pages.make_blueprint(settings))
     app.register_blueprint(frontend.make_blueprint(dist))
-    _install_hooks(app)
     if start_background:
         services.start()
     return app
-
-
-def _problem(error: ApiError) -> Response:
-    rid = getattr(g, "request_id", "")
-    resp = Response(status=error.status, content_type=PROBLEM_CONTENT_TYPE)
-    resp.set_data(json.dumps(problem_body(error, rid, request.path), ensure_ascii=False))
-    if error.retry_after is not None:
-        resp.headers["Retry-After"] = str(retry_after_header(error.retry_after))
-    return resp
 
 
 def _install_hooks(app: Flask) -> None:
@@ -91,14 +83,14 @@ def _install_hooks(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError) -> Response:
-        return _problem(exc)
+        return problem_response(exc)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         code = HTTP_CODES.get(exc.code or 500, "INTERNAL_ERROR")
-        return _problem(ApiError(code, exc.description or ""))
+        return problem_response(ApiError(code, exc.description or ""))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.path)
-        return _problem(ApiError("INTERNAL_ERROR", "an unexpected error occurred"))
+        return problem_response(ApiError("INTERNAL_ERROR", "an unexpected error occurred"))

@@ -111,6 +111,19 @@ class Settings:
     redis_socket_timeout_s: float = 1.0
     redis_connect_timeout_s: float = 1.0
 
+    # the database circuit breaker (per process) and the refresher's retry after a failure
+    breaker_threshold: int = 3
+    breaker_open_s: float = 5.0
+    breaker_open_cap_s: float = 30.0
+    breaker_jitter: float = 0.2
+    refresh_retry_s: float = 5.0
+    health_probe_timeout_s: float = 1.0
+
+    # requests per client IP per window (0: unlimited) on the expensive routes
+    rate_limit_window_s: int = 60
+    rate_limit_snapshot: int = 120
+    rate_limit_query: int = 30
+
     # per dataset (datasets/<name>.py names its two fields): server refresh, browser poll
     refresh_wip_s: float = 60.0
     refresh_resource_s: float = 30.0
@@ -198,15 +211,24 @@ def _validate(s: Settings) -> None:
         ZoneInfo(s.plant_tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"MES_PLANT_TZ: unknown time zone {s.plant_tz!r}") from None
-    for name in ("port", "workers", "threads", "oracle_pool_max", "demo_lots", "demo_pool_max"):
+    at_least_one = ("oracle_pool_max", "demo_lots", "demo_pool_max", "breaker_threshold")
+    for name in ("port", "workers", "threads", *at_least_one):
         if getattr(s, name) < 1:
             raise ConfigError(f"{_env_name(name)} must be at least 1")
+    if s.rate_limit_snapshot < 0 or s.rate_limit_query < 0 or s.breaker_jitter < 0:
+        raise ConfigError("MES_RATE_LIMIT_* and MES_BREAKER_JITTER must not be negative")
     if s.oracle_pool_min > s.oracle_pool_max:
         raise ConfigError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
     if s.demo_history_days < 0:
         raise ConfigError("MES_DEMO_HISTORY_DAYS must not be negative")
     refresh = [f.name for f in fields(s) if f.name.startswith("refresh_")]
-    for name in (*refresh, "redis_socket_timeout_s", "query_cache_ttl_s"):
+    positive = (
+        "breaker_open_s",
+        "breaker_open_cap_s",
+        "health_probe_timeout_s",
+        "query_cache_ttl_s",
+    )
+    for name in (*refresh, *positive, "redis_socket_timeout_s", "rate_limit_window_s"):
         if getattr(s, name) <= 0:
             raise ConfigError(f"{_env_name(name)} must be positive")
     if s.source == "oracle" and not (s.oracle_dsn and s.oracle_user):

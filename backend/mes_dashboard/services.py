@@ -1,15 +1,18 @@
-"""The wired service graph: settings, source, store and refreshers, built once per process."""
+"""The wired service graph: settings, the source behind the database breaker, store,
+refreshers, health probe and rate limiter, built once per process."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mes_dashboard.cluster.query_cache import QueryCache
 from mes_dashboard.cluster.query_counter import QueryCounter
+from mes_dashboard.cluster.rate_limiter import RateLimiter
 from mes_dashboard.cluster.redis_link import RedisLink, make_client
 from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
@@ -17,25 +20,35 @@ from mes_dashboard.datasets import refreshed
 from mes_dashboard.datasets.history_runner import HistoryRunner
 from mes_dashboard.datasets.refresher import Refresher
 from mes_dashboard.datasets.resource_history import load_timeout_s
+from mes_dashboard.resilience.breaker import Breaker
+from mes_dashboard.resilience.probe import Probe
 from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.store import MemoryStore, SnapshotStore
 from mes_dashboard.sources.base import OBJECTS, Source
 from mes_dashboard.sources.demo.schema import plant_now
 from mes_dashboard.sources.demo.simulator import Simulator, start_simulator
+from mes_dashboard.sources.guarded import GuardedSource
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Services:
-    """Everything the API layer needs, passed in explicitly."""
+    """Everything the API layer needs, passed in explicitly.
+
+    `alerts`, when set, returns the alerts firing now for /health/deep (each a dict with at
+    least `name`; an `action` is shown as the recommended action)."""
 
     settings: Settings
     source: Source
     store: SnapshotStore
     refreshers: dict[str, Refresher]
+    breakers: dict[str, Breaker]
+    probe: Probe | None
+    rate_limiter: RateLimiter
     redis: RedisLink | None = None
     query_counter: QueryCounter | None = None
+    alerts: Callable[[], list[dict[str, Any]]] | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
     simulator: Simulator | None = None
@@ -58,10 +71,21 @@ class Services:
             )
         for name, refresher in self.refreshers.items():
             t = threading.Thread(
-                target=refresher.run, args=(self.stop,), name=f"refresh-{name}", daemon=True
+                target=run_until_stopped, args=(refresher, self.stop), name=f"refresh-{name}"
             )
+            t.daemon = True
             t.start()
             self.threads.append(t)
+
+    def dead_threads(self) -> list[str]:
+        """Refresher threads that ended while the service runs (a supervisor should restart)."""
+        if self.stop.is_set():
+            return []
+        return [t.name for t in self.threads if not t.is_alive()]
+
+    def breaker_status(self) -> dict[str, dict[str, Any]]:
+        """Each dependency's circuit breaker in this process."""
+        return {name: b.status() for name, b in self.breakers.items()}
 
     def redis_status(self) -> dict[str, Any]:
         """Redis health and the values in effect (for /health/deep); no Redis call."""
@@ -91,6 +115,14 @@ class Services:
             self.redis.close()
 
 
+def run_until_stopped(refresher: Refresher, stop: threading.Event) -> None:
+    """A refresher thread's body: what ends it is logged; /health/live then fails."""
+    try:
+        refresher.run(stop)
+    except BaseException:
+        log.critical("refresher of %s stopped", refresher.dataset, exc_info=True)
+
+
 def object_names(settings: Settings) -> dict[str, str]:
     """Logical object -> configured object name."""
     return {logical: getattr(settings, attr) for logical, attr in OBJECTS.items()}
@@ -117,7 +149,15 @@ def build_services(
     With `REDIS_URL` set (and no store passed in) the store is Redis-backed and source queries
     are also counted cluster-wide in Redis.
     """
-    src = source if source is not None else build_source(settings)
+    database = Breaker(
+        "database",
+        threshold=settings.breaker_threshold,
+        backoff_s=settings.breaker_open_s,
+        backoff_cap_s=settings.breaker_open_cap_s,
+        jitter=settings.breaker_jitter,
+    )
+    inner = source if source is not None else build_source(settings)
+    src = GuardedSource(inner, database)
     rules = BuildRules.from_settings(settings)
     intervals = {spec.name: spec.refresh_s(settings) for spec in refreshed()}
     link = counter = None
@@ -128,10 +168,38 @@ def build_services(
     st = store if store is not None else MemoryStore()
     count = counter.add if counter is not None else None
     refreshers = {
-        name: Refresher(name, src, st, rules, intervals[name], count_queries=count)
+        name: Refresher(
+            name,
+            src,
+            st,
+            rules,
+            intervals[name],
+            count_queries=count,
+            breaker=database,
+            retry_s=settings.refresh_retry_s,
+        )
         for name in intervals
     }
-    services = Services(settings, src, st, refreshers, redis=link, query_counter=counter)
+    breakers = {"database": database} | ({"redis": link.breaker} if link is not None else {})
+    limiter = RateLimiter(
+        {"snapshot": settings.rate_limit_snapshot, "query": settings.rate_limit_query},
+        settings.rate_limit_window_s,
+        link,
+        settings.redis_prefix,
+    )
+    has_ping = callable(getattr(inner, "ping", None))
+    probe = Probe("database", src.ping, settings.health_probe_timeout_s) if has_ping else None
+    services = Services(
+        settings,
+        src,
+        st,
+        refreshers,
+        breakers,
+        probe,
+        limiter,
+        redis=link,
+        query_counter=counter,
+    )
     cache = QueryCache(
         link, settings.redis_prefix, settings.query_cache_ttl_s, load_timeout_s(settings)
     )

@@ -20,6 +20,7 @@ from mes_dashboard.services import Services, build_services
 from mes_dashboard.snapshots.encode import decompress, read_ipc
 from mes_dashboard.sources.demo.generator import generate
 from mes_dashboard.sources.demo.source import DemoSource
+from mes_dashboard.sources.guarded import GuardedSource
 
 NOW = datetime(2026, 11, 28, 8, 0, 0)
 WAIT_MS = 400
@@ -114,7 +115,9 @@ def test_bad_parameters_are_problems_naming_them(client: FlaskClient) -> None:
 def test_an_exhausted_pool_answers_503_with_retry_after_within_the_wait(
     client: FlaskClient, services: Services
 ) -> None:
-    source = services.source
+    guarded = services.source
+    assert isinstance(guarded, GuardedSource)
+    source = guarded.inner
     assert isinstance(source, DemoSource)
     with ExitStack() as held:
         for _ in range(source.limit.limit):
@@ -131,7 +134,9 @@ def test_an_exhausted_pool_answers_503_with_retry_after_within_the_wait(
 
 
 def test_a_call_timeout_answers_504(client: FlaskClient, services: Services) -> None:
-    source = services.source
+    guarded = services.source
+    assert isinstance(guarded, GuardedSource)
+    source = guarded.inner
     assert isinstance(source, DemoSource)
     source.call_timeout_ms = 0
     resp = client.get(WEEK)
@@ -142,7 +147,9 @@ def test_a_call_timeout_answers_504(client: FlaskClient, services: Services) -> 
 def test_an_unreachable_database_answers_503_unavailable(
     client: FlaskClient, services: Services, tmp_path: Path
 ) -> None:
-    source = services.source
+    guarded = services.source
+    assert isinstance(guarded, GuardedSource)
+    source = guarded.inner
     assert isinstance(source, DemoSource)
     shutil.move(source.path, tmp_path / "moved.sqlite")
     resp = client.get(WEEK)

@@ -48,11 +48,10 @@ class ProjectionCache:
         return variants
 
 
-def _degraded(services: Services, name: str) -> str:
-    state = services.refreshers[name].state
-    if state.failures_in_row and state.degraded_since is not None:
-        return f"source-unavailable; since={state.degraded_since.isoformat(timespec='seconds')}"
-    return ""
+def _degraded(services: Services, name: str) -> str | None:
+    """The shared X-Degraded value (snapshots/degraded.py), None when healthy."""
+    state = services.store.degraded(name)
+    return None if state is None else state.header()
 
 
 def _wait_for_snapshot(services: Services, name: str) -> Snapshot | None:
@@ -150,7 +149,7 @@ def make_blueprint(services: Services) -> Blueprint:
 
     def snapshot_headers(snap: Snapshot, name: str, etag: str) -> dict[str, str]:
         age = max(0.0, (datetime.now(UTC) - snap.snapshot_time).total_seconds())
-        return {
+        headers = {
             "ETag": etag,
             "Cache-Control": "no-cache",
             "Vary": "Accept-Encoding",
@@ -158,8 +157,11 @@ def make_blueprint(services: Services) -> Blueprint:
             "X-Snapshot-Generated-At": snap.generated_at.isoformat(timespec="seconds"),
             "X-Snapshot-Time": snap.snapshot_time.isoformat(timespec="seconds"),
             "X-Data-Age-Seconds": str(int(age)),
-            "X-Degraded": _degraded(services, name),
         }
+        degraded = _degraded(services, name)
+        if degraded:
+            headers["X-Degraded"] = degraded
+        return headers
 
     @bp.get("/api/v1/datasets")
     def catalogue() -> Response:

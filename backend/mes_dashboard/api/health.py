@@ -1,4 +1,5 @@
-"""Health probes: live (process), ready (a snapshot can be served), deep (everything in effect)."""
+"""Health probes: live (process and its refresher threads), ready (a snapshot can be served),
+deep (everything in effect, the database probe, breakers, problems and recommended actions)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from mes_dashboard.api.problems import find_problems
 from mes_dashboard.errors import ApiError
 from mes_dashboard.services import Services
 
@@ -16,12 +18,13 @@ def _iso(dt: datetime | None) -> str | None:
 
 
 def dataset_health(services: Services) -> dict[str, dict[str, Any]]:
-    """Per-dataset snapshot version, age and last refresh result."""
+    """Per-dataset snapshot version, age, last refresh result and shared degraded state."""
     now = datetime.now(UTC)
     out: dict[str, dict[str, Any]] = {}
     for name in services.refreshers:
         snap = services.store.current(name)
         state = services.refreshers[name].state
+        degraded = services.store.degraded(name)
         out[name] = {
             "version": snap.version if snap else None,
             "rows": snap.rows if snap else 0,
@@ -30,11 +33,34 @@ def dataset_health(services: Services) -> dict[str, dict[str, Any]]:
             "last_result": state.last_result,
             "last_error": state.last_error,
             "last_success": _iso(state.last_success),
-            "degraded_since": _iso(state.degraded_since),
+            "failures_in_row": state.failures_in_row,
+            "failures_total": state.failures_total,
+            "degraded_since": _iso(degraded.since) if degraded else None,
+            "degraded": degraded.describe() if degraded else None,
             "anomalies": dict(state.anomalies),
             "refresh_interval_s": services.refreshers[name].interval_s,
         }
     return out
+
+
+def deep_report(services: Services) -> dict[str, Any]:
+    """The /health/deep body; bounded by the probe timeout and the Redis socket timeouts."""
+    datasets = dataset_health(services)
+    degraded = {n: d["degraded"] for n, d in datasets.items() if d["degraded"]}
+    report: dict[str, Any] = {
+        "datasets": datasets,
+        "degraded": degraded,
+        "database": services.probe.run() if services.probe else {"status": "not-probed"},
+        "source": services.source_status(),
+        "breakers": services.breaker_status(),
+        "redis": services.redis_status(),
+        "dead_threads": services.dead_threads(),
+        "alerts": services.alerts() if services.alerts is not None else [],
+    }
+    report["problems"] = find_problems(report)
+    report["status"] = "degraded" if degraded or report["problems"] else "ok"
+    report["settings"] = services.settings.public()
+    return report
 
 
 def make_blueprint(services: Services) -> Blueprint:
@@ -43,6 +69,9 @@ def make_blueprint(services: Services) -> Blueprint:
 
     @bp.get("/health/live")
     def live() -> Response:
+        dead = services.dead_threads()
+        if dead:
+            raise ApiError("REFRESHER_STOPPED", f"background thread(s) ended: {', '.join(dead)}")
         return jsonify({"status": "ok"})
 
     @bp.get("/health/ready")
@@ -59,17 +88,7 @@ def make_blueprint(services: Services) -> Blueprint:
 
     @bp.get("/health/deep")
     def deep() -> Response:
-        datasets = dataset_health(services)
-        degraded = {n: d["degraded_since"] for n, d in datasets.items() if d["degraded_since"]}
-        return jsonify(
-            {
-                "status": "degraded" if degraded else "ok",
-                "datasets": datasets,
-                "degraded": degraded,
-                "redis": services.redis_status(),
-                "source": services.source_status(),
-                "settings": services.settings.public(),
-            }
-        )
+        report = deep_report(services)
+        return jsonify({"status": report.pop("status")} | report)
 
     return bp

@@ -2,6 +2,9 @@
 
 The holder extends the lock on every refresh; its TTL is longer than the refresh interval, so
 the holder keeps it across cycles and a follower takes over once a dead holder's TTL lapses.
+During a refresh `kept` extends it every third of its TTL from a thread, so a refresh slower than
+the TTL never lets a second worker lead; when the extension finds another owner the lease is lost
+and the refresh does not publish.
 While Redis is unreachable `try_lead` answers True: every worker refreshes on its own.
 """
 
@@ -11,11 +14,15 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import redis
 
 from mes_dashboard.cluster.redis_link import RedisLink
+from mes_dashboard.snapshots.store import Lease
+
+KEEP_FRACTION = 1 / 3
 
 # compare-and-set: only the token that owns the lock may extend or delete it
 EXTEND = """
@@ -82,6 +89,34 @@ class LeaderLock:
         return bool(
             self.link.run(lambda c: self._extend([self.key(dataset)], [self.token, ttl], c), 0)
         )
+
+    @contextmanager
+    def kept(self, dataset: str) -> Iterator[Lease]:
+        """Extend the lock every third of its TTL while the block runs."""
+        lease, stop = Lease(), threading.Event()
+        period = self.ttl_ms[dataset] / 1000 * KEEP_FRACTION
+        keeper = threading.Thread(
+            target=self._keep, args=(dataset, lease, stop, period), name=f"lead-{dataset}"
+        )
+        keeper.daemon = True
+        keeper.start()
+        try:
+            yield lease
+        finally:
+            stop.set()
+            keeper.join()
+
+    def _keep(self, dataset: str, lease: Lease, stop: threading.Event, period: float) -> None:
+        ttl = self.ttl_ms[dataset]
+        while not stop.wait(period):
+            owned = self.link.run(
+                lambda c: self._extend([self.key(dataset)], [self.token, ttl], c), None
+            )
+            if owned == 0:  # Redis answered: someone else holds it (None: Redis did not answer)
+                lease.lost = True
+                with self._mutex:
+                    self._held.discard(dataset)
+                return
 
     def release(self, dataset: str) -> bool:
         """Delete the lock if this instance owns it; False otherwise or when Redis fails."""

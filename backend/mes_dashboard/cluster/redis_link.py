@@ -56,7 +56,9 @@ class RedisLink:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
-        self.breaker = Breaker(backoff_s=backoff_s, backoff_cap_s=backoff_cap_s, clock=clock)
+        self.breaker = Breaker(
+            "redis", backoff_s=backoff_s, backoff_cap_s=backoff_cap_s, clock=clock
+        )
 
     @property
     def backoff_s(self) -> float:

@@ -4,6 +4,8 @@ Keys (`p` = prefix, `d` = dataset, `v` = version):
     p:snap:d:v:<part>   meta (JSON, lists the parts), body, body.<encoding>, detail, detail_lists
     p:snap:d:current    the current version
     p:snap:d:retired    sorted set: superseded version -> time it was superseded (ms)
+    p:snap:d:degraded   the leader's degraded state (JSON, snapshots/degraded.py), deleted on a
+                        successful refresh; lives as long as the snapshot keys
     p:lock:d            the leader lock (leader_lock.py)
 
 Publish is one MULTI/EXEC: every part of the new version, then the pointer swap, which retires
@@ -18,15 +20,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import redis
 
 from mes_dashboard.cluster.leader_lock import LeaderLock
 from mes_dashboard.cluster.redis_link import RedisLink
+from mes_dashboard.snapshots.degraded import Degraded
 from mes_dashboard.snapshots.parts import PARTS, from_parts, to_parts
 from mes_dashboard.snapshots.snapshot import Snapshot
+from mes_dashboard.snapshots.store import Lease
 
 # KEYS: pointer, retired; ARGV: version, now_ms, ttl_ms, grace_ms, version key prefix, parts...
 SWAP = """
@@ -80,6 +85,7 @@ class RedisStore:
         self._renew = link.client.register_script(RENEW)
         self._mutex = threading.Lock()
         self._local: dict[str, Snapshot] = {}
+        self._local_degraded: dict[str, Degraded] = {}
         self._loading = {name: threading.Lock() for name in self.lifetime_ms}
 
     def _base(self, dataset: str) -> str:
@@ -157,6 +163,40 @@ class RedisStore:
     def try_lead(self, dataset: str) -> bool:
         """True when this process holds or took the dataset's leader lock (or Redis is down)."""
         return self.lock.try_lead(dataset)
+
+    @contextmanager
+    def lease(self, dataset: str) -> Iterator[Lease]:
+        """Keep the leader lock extended while the block runs (lost when another took it)."""
+        with self.lock.kept(dataset) as lease:
+            yield lease
+
+    def degraded_key(self, dataset: str) -> str:
+        """The key of a dataset's shared degraded state."""
+        return self._base(dataset) + "degraded"
+
+    def degraded(self, dataset: str) -> Degraded | None:
+        """The shared degraded state; this process's own when Redis cannot tell."""
+        local = self._local_degraded.get(dataset)
+        unanswered: tuple[bool, bytes | str | None] = (False, None)
+        answered, raw = self.link.run(
+            lambda c: (True, c.get(self.degraded_key(dataset))), unanswered
+        )
+        if not answered:
+            return local
+        return None if raw is None else Degraded.from_json(raw)
+
+    def set_degraded(self, dataset: str, state: Degraded | None) -> None:
+        """Share the degraded state (or clear it) with the snapshot keys' lifetime."""
+        with self._mutex:
+            if state is None:
+                self._local_degraded.pop(dataset, None)
+            else:
+                self._local_degraded[dataset] = state
+        key, ttl = self.degraded_key(dataset), self.lifetime_ms[dataset]
+        if state is None:
+            self.link.run(lambda c: c.delete(key), None)
+        else:
+            self.link.run(lambda c: c.set(key, state.to_json(), px=ttl), None)
 
     def status(self) -> dict[str, Any]:
         """Link health and the lifetimes in effect, without touching Redis (for /health/deep)."""

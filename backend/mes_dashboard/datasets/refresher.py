@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pyarrow as pa
 
 from mes_dashboard.datasets import REGISTRY
 from mes_dashboard.datasets.spec import Build, Cycle
 from mes_dashboard.errors import ApiError
+from mes_dashboard.resilience.breaker import Breaker, CircuitOpen
 from mes_dashboard.snapshots.builder import BuildRules
+from mes_dashboard.snapshots.degraded import degraded_by
 from mes_dashboard.snapshots.memory import release_unused_memory
 from mes_dashboard.snapshots.snapshot import make_snapshot
-from mes_dashboard.snapshots.store import SnapshotStore
+from mes_dashboard.snapshots.store import Lease, SnapshotStore
 from mes_dashboard.sources.base import Source
 
 log = logging.getLogger(__name__)
+RETRY_JITTER = 0.1
+T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 
@@ -40,6 +46,7 @@ class RefreshState:
     last_duration_s: float = 0.0
     source_queries: int = 0
     failures_in_row: int = 0
+    failures_total: int = 0
     degraded_since: datetime | None = None
     anomalies: dict[str, int] = field(default_factory=dict)
 
@@ -55,6 +62,9 @@ class Refresher:
     interval_s: float
     clock: Clock = utc_now
     count_queries: Callable[[str, int], None] | None = None
+    breaker: Breaker | None = None
+    retry_s: float = 5.0
+    rng: Callable[[], float] = random.random
     state: RefreshState = field(default_factory=RefreshState)
     _published: str | None = None
     _published_watermark: object = None
@@ -69,7 +79,7 @@ class Refresher:
         self._build = make_build()
 
     def refresh_once(self) -> str:
-        """One refresh cycle; returns built, unchanged, follower or failed."""
+        """One refresh cycle; returns built, unchanged, follower, lost-lead or failed."""
         try:
             return self._refresh_once()
         finally:
@@ -89,45 +99,70 @@ class Refresher:
             # keep the shared version in process, so this worker can serve it if Redis goes away
             self.store.current(self.dataset)
             self.state.last_result = "follower"
+            self.state.failures_in_row = 0
             return "follower"
+        with self.store.lease(self.dataset) as lease:
+            return self._lead(now, lease)
+
+    def _lead(self, now: datetime, lease: Lease) -> str:
         started = time.perf_counter()
         queries_before = self.state.source_queries
         try:
-            built = self._build(self._cycle(now))
-        except Exception as exc:  # any source failure keeps the last snapshot serving
-            self.store.renew(self.dataset)
-            self.state.last_result = "failed"
-            self.state.last_error = describe_failure(exc)
-            self.state.failures_in_row += 1
-            self.state.degraded_since = self.state.degraded_since or now
-            log.warning("refresh of %s failed: %s", self.dataset, self.state.last_error)
-            return "failed"
+            result = self._build_and_publish(now, lease)
+        except Exception as exc:  # a failure anywhere keeps the last snapshot serving
+            return self._failed(exc, now)
         finally:
             self.state.last_duration_s = time.perf_counter() - started
             sent = self.state.source_queries - queries_before
             if self.count_queries is not None and sent:
                 self.count_queries(self.dataset, sent)
+        self.state.last_result = result
+        if result != "lost-lead":
+            self.state.last_success = now
+            self.state.last_error = ""
+            self.state.failures_in_row = 0
+            self.state.degraded_since = None
+            self.store.set_degraded(self.dataset, None)
+        return result
+
+    def _build_and_publish(self, now: datetime, lease: Lease) -> str:
+        built = self._build(self._cycle(now))
         if built is None:
             self.store.renew(self.dataset)
-            result = "unchanged"
-        else:
-            snapshot = make_snapshot(built, now)
-            anomalies, mark = built.anomalies, built.watermark
-            del built
-            self.store.publish(snapshot)
-            # only a published build moves the watermark: a failed one never makes the next
-            # cycle say "unchanged"
-            self._published = snapshot.version
-            self._published_watermark = mark
-            self.state.anomalies = anomalies
-            release_unused_memory()
-            result = "built"
-        self.state.last_result = result
-        self.state.last_success = now
-        self.state.last_error = ""
-        self.state.failures_in_row = 0
-        self.state.degraded_since = None
-        return result
+            return "unchanged"
+        snapshot = make_snapshot(built, now)
+        anomalies, mark = built.anomalies, built.watermark
+        del built
+        if lease.lost:
+            log.warning("refresh of %s: another worker took the lead; not publishing", self.dataset)
+            return "lost-lead"
+        self.store.publish(snapshot)
+        # only a published build moves the watermark: a failed one never makes the next cycle
+        # say "unchanged"
+        self._published = snapshot.version
+        self._published_watermark = mark
+        self.state.anomalies = anomalies
+        release_unused_memory()
+        return "built"
+
+    def _failed(self, exc: Exception, now: datetime) -> str:
+        self.state.last_result = "failed"
+        self.state.last_error = describe_failure(exc)
+        self.state.failures_in_row += 1
+        self.state.failures_total += 1
+        self.state.degraded_since = self.state.degraded_since or now
+        log.warning("refresh of %s failed: %s", self.dataset, self.state.last_error)
+        try:
+            self.store.renew(self.dataset)
+            shared = self.store.degraded(self.dataset)
+            since = shared.since if shared is not None else self.state.degraded_since
+            state = degraded_by(exc, since, self.state.last_error)
+            if isinstance(exc, CircuitOpen) and shared is not None:
+                state = shared  # the open circuit only repeats the failure that opened it
+            self.store.set_degraded(self.dataset, state)
+        except Exception:
+            log.exception("refresh of %s: recording the failure failed", self.dataset)
+        return "failed"
 
     def _cycle(self, now: datetime) -> Cycle:
         return Cycle(
@@ -140,22 +175,51 @@ class Refresher:
         )
 
     def _watermark(self, obj: str) -> object:
-        self.state.source_queries += 1
-        return self.source.watermark(obj)
+        return self._sent(lambda: self.source.watermark(obj))
 
     def _fetch(self, obj: str) -> pa.Table:
+        return self._sent(lambda: self.source.fetch(obj))
+
+    def _sent(self, call: Callable[[], T]) -> T:
+        """Count a source call, unless the breaker refused it (it never reached the source)."""
+        try:
+            result = call()
+        except CircuitOpen:
+            raise
+        except BaseException:
+            self.state.source_queries += 1
+            raise
         self.state.source_queries += 1
-        return self.source.fetch(obj)
+        return result
 
     def _holds_current(self) -> bool:
         current = self.store.current(self.dataset)
         return current is not None and current.version == self._published
 
     def run(self, stop: threading.Event) -> None:
-        """Refresh every `interval_s` until `stop` is set."""
+        """Refresh until `stop` is set: every interval, sooner with backoff after a failure.
+
+        Any Exception a cycle lets out is logged and counted and the loop goes on; only a
+        BaseException (SystemExit, KeyboardInterrupt ...) ends the thread, which /health/live
+        then reports."""
         while not stop.is_set():
-            self.refresh_once()
-            stop.wait(self.interval_s)
+            try:
+                self.refresh_once()
+            except Exception:
+                self.state.failures_total += 1
+                self.state.failures_in_row += 1
+                log.exception("refresh cycle of %s crashed; retrying", self.dataset)
+            stop.wait(self.next_delay_s())
+
+    def next_delay_s(self) -> float:
+        """The interval when healthy; after k failures in a row `retry_s * 2**(k-1)`, at least
+        until the breaker lets a probe through, at most the interval, plus up to 10% jitter."""
+        k = self.state.failures_in_row
+        if k == 0:
+            return self.interval_s
+        backoff = self.retry_s * 2.0 ** min(k - 1, 30)
+        open_s = self.breaker.remaining_s() if self.breaker is not None else 0.0
+        return min(self.interval_s, max(backoff, open_s)) * (1.0 + RETRY_JITTER * self.rng())
 
 
 def describe_failure(exc: Exception) -> str:

@@ -1,1 +1,1 @@
-"""Resilience: error classification, the circuit breaker and the in-flight limit."""
+"""Resilience: error classification, the circuit breaker, the in-flight limit, the health probe."""

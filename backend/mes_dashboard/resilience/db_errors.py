@@ -153,6 +153,11 @@ def is_infrastructure(kind: DbErrorKind) -> bool:
     return kind in (DbErrorKind.TIMEOUT, DbErrorKind.UNAVAILABLE)
 
 
+def counts_for_breaker(exc: BaseException) -> bool:
+    """True for a classified infrastructure failure (DB_UNAVAILABLE, DB_TIMEOUT) only."""
+    return isinstance(exc, DbError) and exc.infrastructure
+
+
 def retry_after_s(wait_timeout_ms: int, rng: Callable[[], float] = random.random) -> float:
     """Retry-After for a retryable database error: the pool wait timeout plus a little jitter."""
     return wait_timeout_ms / 1000 + JITTER_S * rng()

@@ -11,15 +11,24 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
+EMPTY_FETCH = "empty-fetch"
+MISSING_COLUMNS = "missing-columns"
+
 
 class SourceShapeError(ValueError):
     """A raw source table the build refuses: no rows, or required columns missing."""
+
+    def __init__(self, message: str, reason: str = MISSING_COLUMNS) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def require_rows(table: pa.Table, obj: str) -> None:
     """Refuse an empty fetch of `obj`."""
     if table.num_rows == 0:
-        raise SourceShapeError(f"{obj}: the source returned no rows (a warehouse refresh?)")
+        raise SourceShapeError(
+            f"{obj}: the source returned no rows (a warehouse refresh?)", EMPTY_FETCH
+        )
 
 
 def require_columns(table: pa.Table, names: Iterable[str], obj: str) -> None:

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
+from mes_dashboard.snapshots.degraded import Degraded
 from mes_dashboard.snapshots.snapshot import Snapshot
+
+
+@dataclass
+class Lease:
+    """A refresh's hold on a dataset's leadership; `lost` once another process took it."""
+
+    lost: bool = False
 
 
 class SnapshotStore(Protocol):
@@ -27,6 +38,18 @@ class SnapshotStore(Protocol):
         """True when this process may refresh `dataset` now (it holds or took the lock)."""
         ...
 
+    def lease(self, dataset: str) -> AbstractContextManager[Lease]:
+        """Keep the leadership of `dataset` for as long as the block runs (a long refresh)."""
+        ...
+
+    def degraded(self, dataset: str) -> Degraded | None:
+        """The dataset's degraded state as every worker sees it, or None when healthy."""
+        ...
+
+    def set_degraded(self, dataset: str, state: Degraded | None) -> None:
+        """Record (or clear, with None) the dataset's degraded state for every worker."""
+        ...
+
     def close(self) -> None:
         """Give up what this process holds (leader locks) at shutdown."""
         ...
@@ -38,6 +61,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._current: dict[str, Snapshot] = {}
+        self._degraded: dict[str, Degraded] = {}
 
     def current(self, dataset: str) -> Snapshot | None:
         """The current snapshot of a dataset."""
@@ -55,6 +79,24 @@ class MemoryStore:
     def try_lead(self, dataset: str) -> bool:
         """Every process leads itself."""
         return True
+
+    @contextmanager
+    def lease(self, dataset: str) -> Iterator[Lease]:
+        """Nobody else can take a process-local leadership."""
+        yield Lease()
+
+    def degraded(self, dataset: str) -> Degraded | None:
+        """This process's degraded state of a dataset."""
+        with self._lock:
+            return self._degraded.get(dataset)
+
+    def set_degraded(self, dataset: str, state: Degraded | None) -> None:
+        """Record or clear the degraded state."""
+        with self._lock:
+            if state is None:
+                self._degraded.pop(dataset, None)
+            else:
+                self._degraded[dataset] = state
 
     def close(self) -> None:
         """Nothing to give up."""

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from time import perf_counter
 
 import pyarrow as pa
 
@@ -32,6 +33,7 @@ FETCH_BATCH = 65_536
 HISTORY_OBJECT = "resource_history"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$#]*$")
 MASTER_OBJECT = "resource"
+PING_OBJECT = "ping"
 PRODUCTION_KINDS = (("ASSEMBLY", "ASSEMBLY"), ("WAFERSORT", "WAFERSORT"))
 
 
@@ -197,7 +199,8 @@ class DemoSource:
 
     def pool_status(self) -> dict[str, object]:
         """The history in-flight limit in effect and its load (for /health/deep)."""
-        return {"request": self.limit.status() | {"call_timeout_ms": self.call_timeout_ms}}
+        limit = self.limit.status() | {"call_timeout_ms": self.call_timeout_ms}
+        return {"kind": "sqlite", "busy_timeout_s": self.busy_timeout_s, "request": limit}
 
     def columns(self, obj: str) -> list[tuple[str, str]]:
         """(name, declared SQLite type) of each column of the object, in table order."""
@@ -218,6 +221,17 @@ class DemoSource:
         finally:
             conn.close()
         return int(count)
+
+    def ping(self) -> float:
+        """A cheap round trip (the fault switch applies, as `ping`); its duration in seconds."""
+        started = perf_counter()
+        self.faults.enter(PING_OBJECT)
+        conn = self._connect()
+        try:
+            conn.execute("SELECT 1").fetchone()
+        finally:
+            conn.close()
+        return perf_counter() - started
 
     def close(self) -> None:
         """Nothing to release: every call opens and closes its own connection."""
