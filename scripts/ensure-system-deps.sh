@@ -9,7 +9,7 @@ command -v promtool >/dev/null || missing+=(prometheus)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${missing[*]} with apt-get" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   echo "error: the tests need the Debian package(s) ${missing[*]}; install them as root:" >&2
   echo "  apt-get install -y ${missing[*]}" >&2
