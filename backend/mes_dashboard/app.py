@@ -12,6 +12,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from mes_dashboard.api import datasets, frontend, health, metrics, pages
+from mes_dashboard.api.request_metrics import install_request_metrics
 from mes_dashboard.config import Settings, load_settings
 from mes_dashboard.errors import PROBLEM_CONTENT_TYPE, ApiError, problem_body, retry_after_header
 from mes_dashboard.services import Services, build_services
@@ -62,6 +63,7 @@ def create_app(
     app.register_blueprint(pages.make_blueprint(settings))
     app.register_blueprint(frontend.make_blueprint(dist))
     _install_hooks(app)
+    install_request_metrics(app, services.metrics)
     if start_background:
         services.start()
     return app

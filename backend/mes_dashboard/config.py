@@ -106,6 +106,9 @@ class Settings:
     redis_socket_timeout_s: float = 1.0
     redis_connect_timeout_s: float = 1.0
 
+    # prometheus-client's multiprocess directory (deploy/gunicorn.conf.py sets it for workers)
+    prometheus_multiproc_dir: str = ""
+
     # per dataset (datasets/<name>.py names its two fields): server refresh, browser poll
     refresh_wip_s: float = 60.0
     refresh_resource_s: float = 30.0
@@ -142,7 +145,7 @@ SECRET_FIELDS = frozenset({"secret_key", "admin_token", "oracle_password"})
 
 
 def _env_name(field_name: str) -> str:
-    if field_name.startswith(("redis_", "oracle_")):
+    if field_name.startswith(("redis_", "oracle_", "prometheus_")):
         return field_name.upper()
     return "MES_" + field_name.upper()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
 from mes_dashboard.datasets import refreshed
 from mes_dashboard.datasets.refresher import Refresher
+from mes_dashboard.observability.metrics import Metrics
 from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.store import MemoryStore, SnapshotStore
 from mes_dashboard.sources.base import OBJECTS, Source
@@ -21,6 +23,7 @@ from mes_dashboard.sources.demo.schema import plant_now
 from mes_dashboard.sources.demo.simulator import Simulator, start_simulator
 
 log = logging.getLogger(__name__)
+SAMPLE_INTERVAL_S = 15.0
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Services:
     source: Source
     store: SnapshotStore
     refreshers: dict[str, Refresher]
+    metrics: Metrics
     redis: RedisLink | None = None
     query_counter: QueryCounter | None = None
     stop: threading.Event = field(default_factory=threading.Event)
@@ -51,6 +55,47 @@ class Services:
             )
             t.start()
             self.threads.append(t)
+        sampler = threading.Thread(target=self._sample_every, name="metrics-sampler", daemon=True)
+        sampler.start()
+        self.threads.append(sampler)
+
+    def _sample_every(self) -> None:
+        while not self.stop.wait(SAMPLE_INTERVAL_S):
+            try:
+                self.sample_metrics()
+            except Exception:  # a sampling bug must not end the sampler
+                log.exception("metrics sampling failed")
+
+    def degraded(self, name: str) -> str:
+        """Why `name` is served from its last snapshot (empty when it is not degraded)."""
+        state = self.refreshers[name].state
+        if state.failures_in_row and state.degraded_since is not None:
+            since = state.degraded_since.isoformat(timespec="seconds")
+            return f"source-unavailable; since={since}"
+        return ""
+
+    def sample_metrics(self) -> None:
+        """Set the gauges from this process's state (each scrape and every SAMPLE_INTERVAL_S)."""
+        m, now = self.metrics, time.time()
+        for name, refresher in self.refreshers.items():
+            state = refresher.state
+            m.refresh_duration.labels(name).set(state.last_duration_s)
+            m.refresh_interval.labels(name).set(refresher.interval_s)
+            m.degraded.labels(name).set(1 if self.degraded(name) else 0)
+            if state.last_success is not None:
+                m.refresh_success.labels(name).set(state.last_success.timestamp())
+            snap = self.store.current(name)
+            if snap is not None:
+                m.snapshot_rows.labels(name).set(snap.rows)
+                m.snapshot_bytes.labels(name).set(len(snap.body))
+                m.snapshot_age.labels(name).set(now - snap.snapshot_time.timestamp())
+        pools = self.source_status()
+        for pool in ("request", "health"):
+            if isinstance(pools.get(pool), dict):
+                m.set_pool(pool, pools[pool])
+        if self.redis is not None and m.redis_up is not None:
+            m.set_breaker("redis", self.redis.breaker.state)
+            m.redis_up.set(1 if self.redis.healthy else 0)
 
     def redis_status(self) -> dict[str, Any]:
         """Redis health and the values in effect (for /health/deep); no Redis call."""
@@ -115,9 +160,30 @@ def build_services(
         store = build_redis_store(link, settings.redis_prefix, intervals)
         counter = QueryCounter(link, settings.redis_prefix)
     st = store if store is not None else MemoryStore()
-    count = counter.add if counter is not None else None
+    metrics = Metrics(
+        tuple(intervals),
+        multiprocess_dir=settings.prometheus_multiproc_dir,
+        shared_queries=counter.total if counter is not None else None,
+        with_redis=link is not None,
+    )
+    if link is not None:
+        link.breaker.listener = metrics.breaker_listener("redis")
+
+    def count(dataset: str, n: int) -> None:
+        metrics.count_source_queries(dataset, n)
+        if counter is not None:
+            counter.add(dataset, n)
+
     refreshers = {
-        name: Refresher(name, src, st, rules, intervals[name], count_queries=count)
+        name: Refresher(
+            name,
+            src,
+            st,
+            rules,
+            intervals[name],
+            count_queries=count,
+            record_result=metrics.count_refresh,
+        )
         for name in intervals
     }
-    return Services(settings, src, st, refreshers, redis=link, query_counter=counter)
+    return Services(settings, src, st, refreshers, metrics, redis=link, query_counter=counter)

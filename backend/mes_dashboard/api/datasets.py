@@ -47,13 +47,6 @@ class ProjectionCache:
         return variants
 
 
-def _degraded(services: Services, name: str) -> str:
-    state = services.refreshers[name].state
-    if state.failures_in_row and state.degraded_since is not None:
-        return f"source-unavailable; since={state.degraded_since.isoformat(timespec='seconds')}"
-    return ""
-
-
 def _wait_for_snapshot(services: Services, name: str) -> Snapshot | None:
     """A worker without a snapshot yet (cold, or a follower whose shared store went away) waits
     for its own refresh cycles, up to COLD_START_WAIT_S, instead of answering 503 beside warm
@@ -125,7 +118,7 @@ def make_blueprint(services: Services) -> Blueprint:
             "X-Snapshot-Generated-At": snap.generated_at.isoformat(timespec="seconds"),
             "X-Snapshot-Time": snap.snapshot_time.isoformat(timespec="seconds"),
             "X-Data-Age-Seconds": str(int(age)),
-            "X-Degraded": _degraded(services, name),
+            "X-Degraded": services.degraded(name),
         }
 
     @bp.get("/api/v1/datasets")
@@ -135,7 +128,7 @@ def make_blueprint(services: Services) -> Blueprint:
             snap = services.store.current(name)
             entry = snap.describe() if snap else {"name": name, "version": None, "rows": 0}
             entry |= REGISTRY[name].describe()
-            entry["degraded"] = _degraded(services, name)
+            entry["degraded"] = services.degraded(name)
             out.append(entry)
         return jsonify({"datasets": out})
 

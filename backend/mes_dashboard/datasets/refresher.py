@@ -54,6 +54,7 @@ class Refresher:
     interval_s: float
     clock: Clock = utc_now
     count_queries: Callable[[str, int], None] | None = None
+    record_result: Callable[[str, str], None] | None = None
     state: RefreshState = field(default_factory=RefreshState)
     _published: str | None = None
     attempts: int = 0
@@ -68,9 +69,13 @@ class Refresher:
 
     def refresh_once(self) -> str:
         """One refresh cycle; returns built, unchanged, follower or failed."""
+        result = "failed"
         try:
-            return self._refresh_once()
+            result = self._refresh_once()
+            return result
         finally:
+            if self.record_result is not None:
+                self.record_result(self.dataset, result)
             with self._attempt_ended:
                 self.attempts += 1
                 self._attempt_ended.notify_all()
