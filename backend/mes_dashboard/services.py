@@ -15,6 +15,7 @@ from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
 from mes_dashboard.datasets import refreshed
 from mes_dashboard.datasets.refresher import Refresher
+from mes_dashboard.observability.alert_state import AlertEvaluator
 from mes_dashboard.observability.metrics import Metrics
 from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.store import MemoryStore, SnapshotStore
@@ -40,6 +41,10 @@ class Services:
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
     simulator: Simulator | None = None
+    alerts: AlertEvaluator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.alerts = AlertEvaluator(self.metrics.samples)
 
     def start(self) -> None:
         """Start one refresher thread per dataset and the demo simulator (call after fork)."""
@@ -63,6 +68,7 @@ class Services:
         while not self.stop.wait(SAMPLE_INTERVAL_S):
             try:
                 self.sample_metrics()
+                self.alerts.tick()
             except Exception:  # a sampling bug must not end the sampler
                 log.exception("metrics sampling failed")
 

@@ -60,11 +60,13 @@ def make_blueprint(services: Services) -> Blueprint:
     def deep() -> Response:
         datasets = dataset_health(services)
         degraded = {n: d["degraded_since"] for n, d in datasets.items() if d["degraded_since"]}
+        services.sample_metrics()
         return jsonify(
             {
                 "status": "degraded" if degraded else "ok",
                 "datasets": datasets,
                 "degraded": degraded,
+                "alerts": services.alerts.tick(),
                 "redis": services.redis_status(),
                 "source": services.source_status(),
                 "settings": services.settings.public(),

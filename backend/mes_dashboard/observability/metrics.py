@@ -29,6 +29,8 @@ from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from mes_dashboard.observability.promql import Labels
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 BREAKER_STATES = ("closed", "open", "half_open")
 POOL_GAUGES = {
@@ -216,6 +218,14 @@ class Metrics:
     def collect(self) -> list[Metric]:
         """Every metric family as exported."""
         return [family for c in self.collectors() for family in c.collect()]
+
+    def samples(self) -> dict[tuple[str, Labels], float]:
+        """Every exported sample's value by name and sorted labels (what alerts evaluate)."""
+        return {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in self.collect()
+            for s in family.samples
+        }
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""
