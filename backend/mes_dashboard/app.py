@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from mes_dashboard.api import datasets, frontend, health, metrics, pages
 from mes_dashboard.api.request_metrics import install_request_metrics
@@ -98,7 +98,10 @@ def _install_hooks(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         code = HTTP_CODES.get(exc.code or 500, "INTERNAL_ERROR")
-        return _problem(ApiError(code, exc.description or ""))
+        resp = _problem(ApiError(code, exc.description or ""))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)
+        return resp
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
