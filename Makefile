@@ -82,6 +82,7 @@ bench: setup build ## Benchmarks (long, ~15 min; results recorded under bench/re
 	$(PY) bench/serve_vs_baseline.py
 	$(PY) bench/browser_compute.py --wait-idle 60
 	$(PY) bench/table_scroll.py --wait-idle 30
+	$(PY) bench/retry_spread.py
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist frontend/dist-harness .data

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test-support/seeded-random";
 import { errorCodes, errorSpec } from "../core/contracts";
 import { apiErrorFromResponse, isRetryable } from "./api-error";
-import { seededRandom } from "../../test-support/seeded-random";
 import { backoffDelay, retryDelay } from "./backoff";
 
 describe("isRetryable", () => {

@@ -125,7 +125,13 @@ export function createFetchClient(options: FetchClientOptions = {}): FetchClient
     }
   };
 
-  const attemptOnce = async (url: string, accept: string, opts: RequestOptions, signal: AbortSignal, attempt: number) => {
+  const attemptOnce = async (
+    url: string,
+    accept: string,
+    opts: RequestOptions,
+    signal: AbortSignal,
+    attempt: number,
+  ) => {
     const cached = cache.get(url);
     const headers: Record<string, string> = { Accept: accept, ...opts.headers };
     if (attempt > 0) headers["X-Retry-Attempt"] = String(attempt);
