@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,11 +22,12 @@ SPEC: dict[str, Any] = contracts.load("openapi")
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     settings = load_settings({"MES_ENV": "test"}, env_file=None)
     gone = tmp_path_factory.mktemp("gone") / "demo.sqlite"
     services = build_services(settings, source=DemoSource(gone, object_names(settings)))
-    return create_app(settings, services, start_background=False)
+    yield create_app(settings, services, start_background=False)
+    services.close()
 
 
 def openapi_path(rule: str) -> str:
