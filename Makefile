@@ -10,8 +10,8 @@ PY_DIRS := $(wildcard backend parity e2e bench testkit)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: run setup build harness demo-db system-deps test lint types unit-fe unit-be parity e2e \
-        format bench clean
+.PHONY: run setup build harness demo-db system-deps test lint types unit-fe unit-be fuzz parity \
+        e2e format bench clean
 
 run: setup build demo-db ## Serve the dashboard on http://127.0.0.1:8080 (demo source)
 	$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py mes_dashboard.wsgi:app
@@ -38,10 +38,10 @@ harness: $(NODE_STAMP) ## Build the parity harness into frontend/dist-harness
 demo-db: $(PY_STAMP) ## Generate the demo database when missing
 	@test -f $(DEMO_DB) || $(PY) -m mes_dashboard.sources.demo.generator --db $(DEMO_DB)
 
-system-deps: ## redis-server and chromium for the tests (apt, when root)
+system-deps: ## redis-server, chromium and promtool for the tests (apt, when root)
 	@scripts/ensure-system-deps.sh
 
-test: system-deps setup lint types unit-fe unit-be build harness parity e2e ## Every check
+test: system-deps setup lint types unit-fe unit-be fuzz build harness parity e2e ## Every check
 
 lint: setup
 	$(VENV)/bin/ruff check $(PY_DIRS)
@@ -59,6 +59,9 @@ unit-fe: setup
 
 unit-be: setup
 	timeout 900 $(VENV)/bin/pytest backend/tests testkit/tests -q -p no:cacheprovider
+
+fuzz: setup ## schemathesis on contracts/openapi.json against the app (about a minute)
+	timeout 600 $(VENV)/bin/pytest backend/fuzz -q -p no:cacheprovider
 
 parity: setup harness
 	@if [ -d parity/tests ]; then $(VENV)/bin/pytest parity/tests -q -p no:cacheprovider; \
@@ -79,6 +82,7 @@ bench: setup build ## Benchmarks (long, ~15 min; results recorded under bench/re
 	$(PY) bench/serve_vs_baseline.py
 	$(PY) bench/browser_compute.py --wait-idle 60
 	$(PY) bench/table_scroll.py --wait-idle 30
+	$(PY) bench/retry_spread.py
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist frontend/dist-harness .data

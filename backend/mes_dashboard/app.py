@@ -8,10 +8,11 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from mes_dashboard.api import datasets, frontend, health, metrics, pages, rate_limit
 from mes_dashboard.api.problem import problem_response
+from mes_dashboard.api.request_metrics import install_request_metrics
 from mes_dashboard.config import Settings, load_settings
 from mes_dashboard.errors import ApiError
 from mes_dashboard.services import Services, build_services
@@ -63,6 +64,7 @@ def create_app(
         app.register_blueprint(module.make_blueprint(services))
     app.register_blueprint(pages.make_blueprint(settings))
     app.register_blueprint(frontend.make_blueprint(dist))
+    install_request_metrics(app, services.metrics)
     if start_background:
         services.start()
     return app
@@ -88,7 +90,10 @@ def _install_hooks(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         code = HTTP_CODES.get(exc.code or 500, "INTERNAL_ERROR")
-        return problem_response(ApiError(code, exc.description or ""))
+        resp = problem_response(ApiError(code, exc.description or ""))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)
+        return resp
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:

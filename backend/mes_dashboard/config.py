@@ -123,6 +123,8 @@ class Settings:
     rate_limit_window_s: int = 60
     rate_limit_snapshot: int = 120
     rate_limit_query: int = 30
+    # prometheus-client's multiprocess directory (deploy/gunicorn.conf.py sets it for workers)
+    prometheus_multiproc_dir: str = ""
 
     # per dataset (datasets/<name>.py names its two fields): server refresh, browser poll
     refresh_wip_s: float = 60.0
@@ -161,7 +163,7 @@ SECRET_FIELDS = frozenset({"secret_key", "admin_token", "oracle_password"})
 
 
 def _env_name(field_name: str) -> str:
-    if field_name.startswith(("redis_", "oracle_")):
+    if field_name.startswith(("redis_", "oracle_", "prometheus_")):
         return field_name.upper()
     return "MES_" + field_name.upper()
 

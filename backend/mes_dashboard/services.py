@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,10 +16,12 @@ from mes_dashboard.cluster.rate_limiter import RateLimiter
 from mes_dashboard.cluster.redis_link import RedisLink, make_client
 from mes_dashboard.cluster.redis_store import RedisStore, build_redis_store
 from mes_dashboard.config import Settings
-from mes_dashboard.datasets import refreshed
+from mes_dashboard.datasets import refreshed, served_queries
 from mes_dashboard.datasets.history_runner import HistoryRunner
 from mes_dashboard.datasets.refresher import Refresher
 from mes_dashboard.datasets.resource_history import load_timeout_s
+from mes_dashboard.observability.alert_state import AlertEvaluator
+from mes_dashboard.observability.metrics import Metrics
 from mes_dashboard.resilience.breaker import Breaker
 from mes_dashboard.resilience.probe import Probe
 from mes_dashboard.snapshots.builder import BuildRules
@@ -30,14 +32,12 @@ from mes_dashboard.sources.demo.simulator import Simulator, start_simulator
 from mes_dashboard.sources.guarded import GuardedSource
 
 log = logging.getLogger(__name__)
+SAMPLE_INTERVAL_S = 15.0
 
 
 @dataclass
 class Services:
-    """Everything the API layer needs, passed in explicitly.
-
-    `alerts`, when set, returns the alerts firing now for /health/deep (each a dict with at
-    least `name`; an `action` is shown as the recommended action)."""
+    """Everything the API layer needs, passed in explicitly."""
 
     settings: Settings
     source: Source
@@ -46,18 +46,23 @@ class Services:
     breakers: dict[str, Breaker]
     probe: Probe | None
     rate_limiter: RateLimiter
+    metrics: Metrics
     redis: RedisLink | None = None
     query_counter: QueryCounter | None = None
-    alerts: Callable[[], list[dict[str, Any]]] | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
     simulator: Simulator | None = None
     history: HistoryRunner | None = None
     query_counts: Counter[str] = field(default_factory=Counter)
+    alerts: AlertEvaluator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.alerts = AlertEvaluator(self.metrics.samples)
 
     def count_queries(self, dataset: str, n: int) -> None:
         """Count queries a request sent to the source (this process, and cluster-wide)."""
         self.query_counts[dataset] += n
+        self.metrics.count_source_queries(dataset, n)
         if self.query_counter is not None:
             self.query_counter.add(dataset, n)
 
@@ -76,6 +81,47 @@ class Services:
             t.daemon = True
             t.start()
             self.threads.append(t)
+        sampler = threading.Thread(target=self._sample_every, name="metrics-sampler", daemon=True)
+        sampler.start()
+        self.threads.append(sampler)
+
+    def _sample_every(self) -> None:
+        while not self.stop.wait(SAMPLE_INTERVAL_S):
+            try:
+                self.sample_metrics()
+                self.alerts.tick()
+            except Exception:  # a sampling bug must not end the sampler
+                log.exception("metrics sampling failed")
+
+    def degraded(self, name: str) -> str | None:
+        """The shared X-Degraded value of `name` (snapshots/degraded.py), None when healthy."""
+        state = self.store.degraded(name)
+        return None if state is None else state.header()
+
+    def sample_metrics(self) -> None:
+        """Set the gauges from this process's state (each scrape and every SAMPLE_INTERVAL_S)."""
+        m, now = self.metrics, time.time()
+        for name, refresher in self.refreshers.items():
+            state = refresher.state
+            m.refresh_duration.labels(name).set(state.last_duration_s)
+            m.refresh_interval.labels(name).set(refresher.interval_s)
+            m.degraded.labels(name).set(1 if self.degraded(name) else 0)
+            m.set_anomalies(name, state.anomalies)
+            if state.last_success is not None:
+                m.refresh_success.labels(name).set(state.last_success.timestamp())
+            snap = self.store.current(name)
+            if snap is not None:
+                m.snapshot_rows.labels(name).set(snap.rows)
+                m.snapshot_bytes.labels(name).set(len(snap.body))
+                m.snapshot_age.labels(name).set(now - snap.snapshot_time.timestamp())
+        pools = self.source_status()
+        for pool in ("request", "health"):
+            if isinstance(pools.get(pool), dict):
+                m.set_pool(pool, pools[pool])
+        for dependency, breaker in self.breakers.items():
+            m.set_breaker(dependency, breaker.state())
+        if self.redis is not None and m.redis_up is not None:
+            m.redis_up.set(1 if self.redis.healthy else 0)
 
     def dead_threads(self) -> list[str]:
         """Refresher threads that ended while the service runs (a supervisor should restart)."""
@@ -166,7 +212,18 @@ def build_services(
         store = build_redis_store(link, settings.redis_prefix, intervals)
         counter = QueryCounter(link, settings.redis_prefix)
     st = store if store is not None else MemoryStore()
-    count = counter.add if counter is not None else None
+    metrics = Metrics(
+        (*intervals, *(spec.name for spec in served_queries())),
+        multiprocess_dir=settings.prometheus_multiproc_dir,
+        shared_queries=counter.total if counter is not None else None,
+        with_redis=link is not None,
+    )
+
+    def count(dataset: str, n: int) -> None:
+        metrics.count_source_queries(dataset, n)
+        if counter is not None:
+            counter.add(dataset, n)
+
     refreshers = {
         name: Refresher(
             name,
@@ -175,12 +232,15 @@ def build_services(
             rules,
             intervals[name],
             count_queries=count,
+            record_result=metrics.count_refresh,
             breaker=database,
             retry_s=settings.refresh_retry_s,
         )
         for name in intervals
     }
     breakers = {"database": database} | ({"redis": link.breaker} if link is not None else {})
+    for dependency, breaker in breakers.items():
+        breaker.on_transition.append(metrics.breaker_listener(dependency))
     limiter = RateLimiter(
         {"snapshot": settings.rate_limit_snapshot, "query": settings.rate_limit_query},
         settings.rate_limit_window_s,
@@ -197,6 +257,7 @@ def build_services(
         breakers,
         probe,
         limiter,
+        metrics,
         redis=link,
         query_counter=counter,
     )

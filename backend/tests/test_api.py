@@ -255,3 +255,9 @@ def test_a_worker_without_a_snapshot_waits_for_its_next_refresh(demo_db: Path) -
         later.join()
     finally:
         services.close()
+
+
+def test_a_wrong_method_is_a_problem_naming_the_allowed_methods(client: FlaskClient) -> None:
+    resp = client.post("/api/v1/datasets")
+    assert_problem(resp, 405, "METHOD_NOT_ALLOWED")
+    assert set(resp.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "HEAD", "OPTIONS"}

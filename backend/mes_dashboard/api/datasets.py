@@ -48,12 +48,6 @@ class ProjectionCache:
         return variants
 
 
-def _degraded(services: Services, name: str) -> str | None:
-    """The shared X-Degraded value (snapshots/degraded.py), None when healthy."""
-    state = services.store.degraded(name)
-    return None if state is None else state.header()
-
-
 def _wait_for_snapshot(services: Services, name: str) -> Snapshot | None:
     """A worker without a snapshot yet (cold, or a follower whose shared store went away) waits
     for its own refresh cycles, up to COLD_START_WAIT_S, instead of answering 503 beside warm
@@ -158,7 +152,7 @@ def make_blueprint(services: Services) -> Blueprint:
             "X-Snapshot-Time": snap.snapshot_time.isoformat(timespec="seconds"),
             "X-Data-Age-Seconds": str(int(age)),
         }
-        degraded = _degraded(services, name)
+        degraded = services.degraded(name)
         if degraded:
             headers["X-Degraded"] = degraded
         return headers
@@ -170,7 +164,7 @@ def make_blueprint(services: Services) -> Blueprint:
             snap = services.store.current(name)
             entry = snap.describe() if snap else {"name": name, "version": None, "rows": 0}
             entry |= REGISTRY[name].describe()
-            entry["degraded"] = _degraded(services, name)
+            entry["degraded"] = services.degraded(name)
             out.append(entry)
         for name, spec in queries.items():
             out.append({"name": name, "version": None, "rows": None} | spec.describe())

@@ -45,6 +45,7 @@ def dataset_health(services: Services) -> dict[str, dict[str, Any]]:
 
 def deep_report(services: Services) -> dict[str, Any]:
     """The /health/deep body; bounded by the probe timeout and the Redis socket timeouts."""
+    services.sample_metrics()
     datasets = dataset_health(services)
     degraded = {n: d["degraded"] for n, d in datasets.items() if d["degraded"]}
     report: dict[str, Any] = {
@@ -55,7 +56,7 @@ def deep_report(services: Services) -> dict[str, Any]:
         "breakers": services.breaker_status(),
         "redis": services.redis_status(),
         "dead_threads": services.dead_threads(),
-        "alerts": services.alerts() if services.alerts is not None else [],
+        "alerts": services.alerts.tick(),
     }
     report["problems"] = find_problems(report)
     report["status"] = "degraded" if degraded or report["problems"] else "ok"

@@ -65,6 +65,7 @@ class Refresher:
     breaker: Breaker | None = None
     retry_s: float = 5.0
     rng: Callable[[], float] = random.random
+    record_result: Callable[[str, str], None] | None = None
     state: RefreshState = field(default_factory=RefreshState)
     _published: str | None = None
     _published_watermark: object = None
@@ -80,9 +81,13 @@ class Refresher:
 
     def refresh_once(self) -> str:
         """One refresh cycle; returns built, unchanged, follower, lost-lead or failed."""
+        result = "failed"
         try:
-            return self._refresh_once()
+            result = self._refresh_once()
+            return result
         finally:
+            if self.record_result is not None:
+                self.record_result(self.dataset, result)
             with self._attempt_ended:
                 self.attempts += 1
                 self._attempt_ended.notify_all()

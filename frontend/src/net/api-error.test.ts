@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test-support/seeded-random";
 import { errorCodes, errorSpec } from "../core/contracts";
 import { apiErrorFromResponse, isRetryable } from "./api-error";
 import { backoffDelay, retryDelay } from "./backoff";
@@ -36,8 +37,19 @@ describe("backoff", () => {
     expect(backoffDelay(3, policy, () => 0)).toBe(0);
   });
 
-  it("never waits less than Retry-After", () => {
-    expect(retryDelay(0, { baseMs: 100, capMs: 1000 }, () => 0.5, 2.5)).toBe(2500);
-    expect(retryDelay(5, { baseMs: 1000, capMs: 10_000 }, () => 0.5, 1)).toBe(5000);
+  it("never waits less than Retry-After, and adds its own jittered backoff on top", () => {
+    expect(retryDelay(0, { baseMs: 100, capMs: 1000 }, () => 0.5, 2.5)).toBe(2500 + 50);
+    expect(retryDelay(5, { baseMs: 1000, capMs: 10_000 }, () => 0.5, 1)).toBe(1000 + 5000);
+    expect(retryDelay(3, { baseMs: 1000, capMs: 10_000 }, () => 0, 2)).toBe(2000);
+  });
+
+  it("spreads clients told the same Retry-After over the backoff window above it", () => {
+    const rng = seededRandom(20251201);
+    const policy = { baseMs: 500, capMs: 30_000 };
+    const delays = Array.from({ length: 200 }, () => retryDelay(1, policy, rng.next, 2));
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(2000);
+    expect(Math.max(...delays)).toBeLessThan(3000);
+    const buckets = new Set(delays.map((d) => Math.floor(d / 100)));
+    expect(buckets.size).toBe(10);
   });
 });

@@ -1,4 +1,8 @@
-/** Full-jitter exponential backoff, never earlier than the server's Retry-After. */
+/**
+ * Full-jitter exponential backoff, never earlier than the server's Retry-After: after a
+ * Retry-After the client waits it plus a full-jitter share of its own backoff, so clients told
+ * the same Retry-After come back spread over the following backoff window, not in one instant.
+ */
 
 export interface BackoffPolicy {
   /** Upper bound of the first retry's delay. */
@@ -15,7 +19,7 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () 
   return Math.floor(random() * ceiling);
 }
 
-/** The backoff delay, raised to Retry-After when the server asked for a longer wait. */
+/** The backoff delay, added on top of Retry-After when the server named one. */
 export function retryDelay(
   attempt: number,
   policy: BackoffPolicy,
@@ -23,5 +27,5 @@ export function retryDelay(
   retryAfterS: number | null,
 ): number {
   const jittered = backoffDelay(attempt, policy, random);
-  return retryAfterS === null ? jittered : Math.max(jittered, Math.ceil(retryAfterS * 1000));
+  return retryAfterS === null ? jittered : Math.ceil(retryAfterS * 1000) + jittered;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeTime } from "../../test-support/fake-time";
+import { seededRandom } from "../../test-support/seeded-random";
 import { ApiError, parseRetryAfter } from "./api-error";
 import { createFetchClient } from "./fetch-client";
 import { createRetryBudget } from "./retry-budget";
@@ -61,8 +62,42 @@ describe("fetch client", () => {
     ]);
     const client = createFetchClient({ fetch, ...time, backoff: { baseMs: 500, capMs: 30_000 } });
     const result = await time.settle(client.getBytes("/x"));
-    expect(calls.map((c) => c.at)).toEqual([0, 5000]);
+    expect(calls.map((c) => c.at)).toEqual([0, 5000 + 499]);
     expect(result.attempts).toBe(2);
+  });
+
+  it("retries exactly at Retry-After when the jitter draws 0", async () => {
+    const time = fakeTime(0, () => 0);
+    const { fetch, calls } = scriptedFetch(time, [
+      problem(503, { code: "DB_POOL_EXHAUSTED", retryable: true }, { "Retry-After": "5" }),
+      arrow([9]),
+    ]);
+    await time.settle(createFetchClient({ fetch, ...time }).getBytes("/x"));
+    expect(calls.map((c) => c.at)).toEqual([0, 5000]);
+  });
+
+  it("numbers every retry in X-Retry-Attempt, and never the first attempt", async () => {
+    const time = fakeTime();
+    const busy = problem(503, { code: "DB_UNAVAILABLE", retryable: true }, { "Retry-After": "1" });
+    const { fetch, calls } = scriptedFetch(time, [busy, busy, arrow([1])]);
+    await time.settle(createFetchClient({ fetch, ...time }).getBytes("/x"));
+    expect(calls.map((c) => c.headers["X-Retry-Attempt"])).toEqual([undefined, "1", "2"]);
+  });
+
+  it("spreads 50 seeded clients told Retry-After: 2 over the window above it", async () => {
+    const time = fakeTime();
+    const rng = seededRandom(7);
+    const clients = Array.from({ length: 50 }, () => {
+      const { fetch, calls } = scriptedFetch(time, [
+        problem(503, { code: "SNAPSHOT_UNAVAILABLE", retryable: true }, { "Retry-After": "2" }),
+        arrow([1]),
+      ]);
+      return { client: createFetchClient({ fetch, ...time, random: rng.next }), calls };
+    });
+    await time.settle(Promise.all(clients.map(({ client }) => client.getBytes("/x"))));
+    const retries = clients.map(({ calls }) => calls[1]?.at ?? -1);
+    expect(Math.min(...retries)).toBeGreaterThanOrEqual(2000);
+    expect(new Set(retries.map((at) => Math.floor(at / 100))).size).toBeGreaterThan(1);
   });
 
   it("uses full-jitter backoff when there is no Retry-After", async () => {

@@ -1,7 +1,8 @@
 /**
  * The one fetch client (every fetch and poll goes through it): ETag revalidation, a deadline per
- * request, full-jitter backoff never earlier than Retry-After, a shared retry budget, no retries
- * for non-retryable errors, problem-details errors, download progress.
+ * request, full-jitter backoff on top of Retry-After, a shared retry budget, no retries for
+ * non-retryable errors, problem-details errors, download progress. Retry n carries
+ * `X-Retry-Attempt: n` (the server counts retries per route).
  */
 import { ApiError, apiErrorFromResponse } from "./api-error";
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from "./backoff";
@@ -102,7 +103,7 @@ export function createFetchClient(options: FetchClientOptions = {}): FetchClient
       for (let attempt = 0; ; attempt++) {
         let error: ApiError;
         try {
-          return { ...(await attemptOnce(url, accept, opts, controller.signal)), attempts: attempt + 1 };
+          return { ...(await attemptOnce(url, accept, opts, controller.signal, attempt)), attempts: attempt + 1 };
         } catch (thrown) {
           error = asApiError(thrown, controller.signal);
         }
@@ -124,9 +125,16 @@ export function createFetchClient(options: FetchClientOptions = {}): FetchClient
     }
   };
 
-  const attemptOnce = async (url: string, accept: string, opts: RequestOptions, signal: AbortSignal) => {
+  const attemptOnce = async (
+    url: string,
+    accept: string,
+    opts: RequestOptions,
+    signal: AbortSignal,
+    attempt: number,
+  ) => {
     const cached = cache.get(url);
     const headers: Record<string, string> = { Accept: accept, ...opts.headers };
+    if (attempt > 0) headers["X-Retry-Attempt"] = String(attempt);
     if (cached) headers["If-None-Match"] = cached.etag;
     const response = await doFetch(url, { headers, signal });
     const meta = readMeta(response.headers);

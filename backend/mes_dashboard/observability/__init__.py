@@ -1,0 +1,1 @@
+"""Observability: the exported metrics, their exposition, and the alerts defined over them."""
