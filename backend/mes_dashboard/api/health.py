@@ -1,7 +1,9 @@
-"""Health probes: live (process), ready (a snapshot can be served), deep (everything in effect)."""
+"""Health probes: live (process), ready (a snapshot can be served), deep (everything in effect
+for admins; a status summary without settings, source or Redis detail for everyone else)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,8 +39,24 @@ def dataset_health(services: Services) -> dict[str, dict[str, Any]]:
     return out
 
 
-def make_blueprint(services: Services) -> Blueprint:
-    """Health endpoints bound to `services`."""
+def health_summary(datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What anyone may see: overall status and each dataset's version, age and degraded flag."""
+    return {
+        "status": "degraded" if any(d["degraded_since"] for d in datasets.values()) else "ok",
+        "datasets": {
+            name: {
+                "version": d["version"],
+                "snapshot_time": d["snapshot_time"],
+                "age_s": d["age_s"],
+                "degraded": bool(d["degraded_since"]),
+            }
+            for name, d in datasets.items()
+        },
+    }
+
+
+def make_blueprint(services: Services, is_admin: Callable[[], bool]) -> Blueprint:
+    """Health endpoints bound to `services`; `is_admin` tells whether the caller sees everything."""
     bp = Blueprint("health", __name__)
 
     @bp.get("/health/live")
@@ -60,6 +78,8 @@ def make_blueprint(services: Services) -> Blueprint:
     @bp.get("/health/deep")
     def deep() -> Response:
         datasets = dataset_health(services)
+        if not is_admin():
+            return jsonify(health_summary(datasets))
         degraded = {n: d["degraded_since"] for n, d in datasets.items() if d["degraded_since"]}
         return jsonify(
             {
