@@ -4,8 +4,11 @@ people and an admin group loaded with ldap3, always killed."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import ldap3
@@ -65,18 +68,25 @@ directory {db}
                 err = self.proc.stderr.read().decode() if self.proc.stderr else ""
                 raise RuntimeError(f"slapd exited with {self.proc.returncode}: {err}")
             try:
-                with self._root() as conn:
-                    conn.add(SUFFIX, ["dcObject", "organization"], {"o": "Example", "dc": "example"})
-                    conn.add(PEOPLE, ["organizationalUnit"], {"ou": "people"})
-                    conn.add(f"ou=groups,{SUFFIX}", ["organizationalUnit"], {"ou": "groups"})
-                return
-            except ldap3.core.exceptions.LDAPSocketOpenError:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
                 time.sleep(0.05)
+                continue
+            with self._root() as conn:
+                conn.add(SUFFIX, ["dcObject", "organization"], {"o": "Example", "dc": "example"})
+                conn.add(PEOPLE, ["organizationalUnit"], {"ou": "people"})
+                conn.add(f"ou=groups,{SUFFIX}", ["organizationalUnit"], {"ou": "groups"})
+            return
         raise RuntimeError(f"slapd did not answer within {timeout}s")
 
-    def _root(self) -> ldap3.Connection:
+    @contextmanager
+    def _root(self) -> Iterator[ldap3.Connection]:
         server = ldap3.Server(self.url, connect_timeout=1)
-        return ldap3.Connection(server, ROOT_DN, self.root_password, auto_bind=True)
+        conn = ldap3.Connection(server, ROOT_DN, self.root_password, auto_bind=True)
+        try:
+            yield conn
+        finally:
+            conn.unbind()
 
     def add_user(self, uid: str, password: str) -> str:
         """Add a person with a password; return the DN."""

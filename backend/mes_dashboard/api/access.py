@@ -1,5 +1,6 @@
-"""Who is asking: the signed session cookie read into an identity, the CSRF check on every
-mutation, the admin guard other blueprints wrap their views with, and the audit of admin actions.
+"""Who is asking: the signed session cookie read into an identity (only by the views that ask,
+so snapshot responses do not vary by cookie), the CSRF check on every mutation, the admin guard
+other blueprints wrap their views with, and the audit of admin actions.
 
     guard = app.extensions["mes_admin_guard"]     # Callable[[View], View]
     @bp.post("/api/v1/admin/restart")
@@ -39,14 +40,15 @@ class Access:
 
     def install(self, app: Flask) -> None:
         """Read the session and check CSRF before every request; publish the guard."""
-        app.before_request(self._load_identity)
         app.before_request(self._check_csrf)
         app.extensions["mes_admin_guard"] = self.admin_required
         app.extensions["mes_audit"] = self.audit
 
     def identity(self) -> Identity | None:
-        """The signed-in user of this request, or None."""
-        return cast(Identity | None, g.get("identity"))
+        """The signed-in user of this request, or None (read once; marks the session as seen)."""
+        if "identity" not in g:
+            g.identity = self._load_identity()
+        return cast(Identity | None, g.identity)
 
     def is_admin(self) -> bool:
         """True when an admin is signed in."""
@@ -107,19 +109,20 @@ class Access:
             )
         )
 
-    def _load_identity(self) -> None:
-        g.identity = None
+    def _load_identity(self) -> Identity | None:
         if "user" not in session:
-            return
+            return None
         identity = self.policy.identity(session)
         if identity is None:
             for key in SESSION_KEYS:
                 session.pop(key, None)
-            return
+            return None
         session["seen"] = self.policy.seen_now()
-        g.identity = identity
+        return identity
 
     def _check_csrf(self) -> None:
+        if request.routing_exception is not None:
+            return  # no view runs: 404 or 405 follows
         if request.method in MUTATIONS and not csrf_matches(
             session.get("csrf"), request.headers.get(CSRF_HEADER)
         ):

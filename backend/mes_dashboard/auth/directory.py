@@ -57,19 +57,40 @@ class Directory:
             raise_exceptions=False,
         )
 
+    @staticmethod
+    def _close(conn: ldap3.Connection) -> None:
+        conn.unbind()
+        # ldap3 keeps the socket of a refused connect open; close it ourselves
+        sock = getattr(conn, "socket", None)
+        if sock is not None:
+            sock.close()
+
     def _user_dn(self, username: str) -> str | None:
         if self.config.user_dn_template:
             return self.config.user_dn_template.format(username=escape_rdn(username))
         conn = self._connection(self.config.bind_dn or None, self.config.bind_password or None)
-        if not conn.bind():
-            raise DirectoryUnavailable(f"service bind failed: {conn.result.get('description')}")
         try:
+            if not conn.bind():
+                raise DirectoryUnavailable(f"service bind failed: {conn.result.get('description')}")
             query = self.config.search_filter.format(username=escape_filter_chars(username))
             conn.search(self.config.search_base, query, attributes=[], size_limit=2)
             entries = [e.entry_dn for e in conn.entries]
         finally:
-            conn.unbind()
+            self._close(conn)
         return entries[0] if len(entries) == 1 else None
+
+    def _bind_as(self, dn: str, password: str) -> DirectoryUser | None:
+        conn = self._connection(dn, password)
+        try:
+            if not conn.bind():
+                if conn.result.get("description") == "invalidCredentials":
+                    return None
+                raise DirectoryUnavailable(f"bind failed: {conn.result.get('description')}")
+            group = self.config.admin_group
+            admin = bool(group) and bool(conn.compare(group, "member", dn))
+        finally:
+            self._close(conn)
+        return DirectoryUser(dn, admin)
 
     def authenticate(self, username: str, password: str) -> DirectoryUser | None:
         """The user when the bind succeeds; None for a wrong password or unknown user."""
@@ -77,19 +98,6 @@ class Directory:
             return None
         try:
             dn = self._user_dn(username)
-            if dn is None:
-                return None
-            conn = self._connection(dn, password)
-            if not conn.bind():
-                if conn.result.get("description") == "invalidCredentials":
-                    return None
-                raise DirectoryUnavailable(f"bind failed: {conn.result.get('description')}")
-            try:
-                admin = bool(self.config.admin_group) and conn.compare(
-                    self.config.admin_group, "member", dn
-                )
-            finally:
-                conn.unbind()
+            return None if dn is None else self._bind_as(dn, password)
         except LDAPException as exc:
             raise DirectoryUnavailable(f"{type(exc).__name__}: {exc}") from None
-        return DirectoryUser(dn, bool(admin))
