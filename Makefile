@@ -38,7 +38,7 @@ harness: $(NODE_STAMP) ## Build the parity harness into frontend/dist-harness
 demo-db: $(PY_STAMP) ## Generate the demo database when missing
 	@test -f $(DEMO_DB) || $(PY) -m mes_dashboard.sources.demo.generator --db $(DEMO_DB)
 
-system-deps: ## redis-server, chromium and promtool for the tests (apt, when root)
+system-deps: ## redis-server, chromium, promtool and slapd for the tests (apt, when root)
 	@scripts/ensure-system-deps.sh
 
 test: system-deps setup lint types unit-fe unit-be fuzz build harness parity e2e ## Every check

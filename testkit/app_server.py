@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def demo_env(db: Path, workdir: Path) -> dict[str, str]:
-    """One worker on a fixed demo database: simulator off, no Redis, a scratch page registry."""
+    """One worker on a fixed demo database: simulator off, no Redis, a scratch page registry,
+    accounts file and audit log."""
     return {
         "MES_ENV": "test",
         "MES_DEMO_DB": str(db),
@@ -40,6 +41,8 @@ def demo_env(db: Path, workdir: Path) -> dict[str, str]:
         "MES_WORKERS": "1",
         "MES_LOG_LEVEL": "WARNING",
         "MES_PAGE_REGISTRY": str(workdir / "pages.json"),
+        "MES_ACCOUNTS_FILE": str(workdir / "accounts.json"),
+        "MES_AUDIT_LOG": str(workdir / "audit.jsonl"),
         "REDIS_URL": "",
     }
 

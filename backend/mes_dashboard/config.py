@@ -72,7 +72,6 @@ class Settings:
     threads: int = 8
     log_level: str = "INFO"
     secret_key: str = "dev-only-not-secret"
-    admin_token: str = ""
     plant_tz: str = "Asia/Taipei"
     page_registry: str = ".data/pages.json"
 
@@ -133,6 +132,24 @@ class Settings:
     ui_refresh_wip_s: int = 600
     ui_refresh_resource_s: int = 300
 
+    # sign-in: local accounts, LDAP, sessions, limiter, audit (auth/)
+    accounts_file: str = ".data/accounts.json"
+    audit_log: str = ".data/audit.jsonl"
+    admin_users: tuple[str, ...] = ()
+    ldap_url: str = ""
+    ldap_user_dn_template: str = ""
+    ldap_search_base: str = ""
+    ldap_search_filter: str = "(uid={username})"
+    ldap_bind_dn: str = ""
+    ldap_bind_password: str = ""
+    ldap_admin_group: str = ""
+    ldap_timeout_s: float = 5.0
+    session_idle_s: int = 1800
+    session_absolute_s: int = 43200
+    cookie_secure: bool = True
+    sign_in_max_failures: int = 5
+    sign_in_window_s: float = 900.0
+
     non_quality_hold_reasons: tuple[str, ...] = NON_QUALITY_HOLD_REASONS
     excluded_locations: tuple[str, ...] = EXCLUDED_LOCATIONS
 
@@ -159,7 +176,7 @@ class Settings:
         return out
 
 
-SECRET_FIELDS = frozenset({"secret_key", "admin_token", "oracle_password"})
+SECRET_FIELDS = frozenset({"secret_key", "ldap_bind_password", "oracle_password"})
 
 
 def _env_name(field_name: str) -> str:
@@ -229,12 +246,24 @@ def _validate(s: Settings) -> None:
         "breaker_open_cap_s",
         "health_probe_timeout_s",
         "query_cache_ttl_s",
+        "ldap_timeout_s",
+        "sign_in_window_s",
     )
     for name in (*refresh, *positive, "redis_socket_timeout_s", "rate_limit_window_s"):
         if getattr(s, name) <= 0:
             raise ConfigError(f"{_env_name(name)} must be positive")
     if s.source == "oracle" and not (s.oracle_dsn and s.oracle_user):
         raise ConfigError("MES_SOURCE=oracle needs ORACLE_DSN and ORACLE_USER")
+    for name in ("session_idle_s", "session_absolute_s", "sign_in_max_failures"):
+        if getattr(s, name) < 1:
+            raise ConfigError(f"{_env_name(name)} must be at least 1")
+    if s.ldap_url and not (s.ldap_user_dn_template or s.ldap_search_base):
+        raise ConfigError("MES_LDAP_URL needs MES_LDAP_USER_DN_TEMPLATE or MES_LDAP_SEARCH_BASE")
+    if s.is_production and not s.cookie_secure:
+        raise ConfigError(
+            "MES_COOKIE_SECURE=false sends the admin session over plain HTTP; "
+            "production refuses it (serve HTTPS, e.g. behind a TLS reverse proxy)"
+        )
     if s.is_production and s.demo_faults:
         raise ConfigError(
             "MES_DEMO_FAULTS is a test and drill switch; production refuses to start with it set"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from admin_session import sign_in_admin
 from fake_clock import FakeClock
 from mes_dashboard.app import create_app
 from mes_dashboard.cli import main
@@ -213,13 +214,15 @@ def test_the_in_process_evaluator_fires_the_same(scenario: Scenario) -> None:
 
 
 def test_health_deep_lists_the_firing_alerts_with_their_action(tmp_path: Path) -> None:
-    settings = load_settings({"MES_ENV": "test"}, env_file=None)
+    env = {"MES_ENV": "test", "MES_ACCOUNTS_FILE": str(tmp_path / "accounts.json")}
+    settings = load_settings(env | {"MES_AUDIT_LOG": str(tmp_path / "audit.jsonl")}, env_file=None)
     services = build_services(
         settings, source=DemoSource(tmp_path / "gone.sqlite", object_names(settings))
     )
     clock = FakeClock(start=1_700_000_000.0)
     services.alerts = AlertEvaluator(services.metrics.samples, clock=clock)
     client = create_app(settings, services, start_background=False).test_client()
+    sign_in_admin(client, settings.accounts_file)
     try:
         services.refresh_all()
         assert client.get("/health/deep").get_json()["alerts"] == []

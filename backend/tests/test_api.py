@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from admin_session import sign_in_admin
 from mes_dashboard import contracts
 from mes_dashboard.app import create_app
 from mes_dashboard.config import load_settings
@@ -32,7 +33,13 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def services(demo_db: Path) -> Iterator[Services]:
     settings = load_settings(
-        {"MES_ENV": "test", "MES_DEMO_DB": str(demo_db), "MES_DEMO_SIMULATE": "false"},
+        {
+            "MES_ENV": "test",
+            "MES_DEMO_DB": str(demo_db),
+            "MES_DEMO_SIMULATE": "false",
+            "MES_ACCOUNTS_FILE": str(demo_db.with_name("accounts.json")),
+            "MES_AUDIT_LOG": str(demo_db.with_name("audit.jsonl")),
+        },
         env_file=None,
     )
     svc = build_services(settings)
@@ -174,9 +181,10 @@ def test_security_headers_on_every_response(client: FlaskClient) -> None:
         assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_health_and_metrics(client: FlaskClient) -> None:
+def test_health_and_metrics(client: FlaskClient, services: Services) -> None:
     assert client.get("/health/live").get_json() == {"status": "ok"}
     assert client.get("/health/ready").status_code == 200
+    sign_in_admin(client, services.settings.accounts_file)
     deep = client.get("/health/deep").get_json()
     assert deep["datasets"]["wip"]["last_result"] == "built"
     assert deep["settings"]["secret_key"] == "***"
@@ -186,7 +194,8 @@ def test_health_and_metrics(client: FlaskClient) -> None:
 
 
 def test_cold_start_while_the_source_is_down_is_503_with_retry_after(tmp_path: Path) -> None:
-    settings = load_settings({"MES_ENV": "test", "MES_REFRESH_WIP_S": "42"}, env_file=None)
+    env = {"MES_ENV": "test", "MES_REFRESH_WIP_S": "42", "MES_AUDIT_LOG": str(tmp_path / "a")}
+    settings = load_settings(env | {"MES_ACCOUNTS_FILE": str(tmp_path / "accounts.json")}, None)
     missing = DemoSource(tmp_path / "gone.sqlite", object_names(settings))
     services = build_services(settings, source=missing)
     assert services.refresh_all() == {"wip": "failed", "resource": "failed"}
@@ -197,6 +206,7 @@ def test_cold_start_while_the_source_is_down_is_503_with_retry_after(tmp_path: P
     assert client.get("/api/v1/datasets/wip").headers["Retry-After"] == "42"
     assert_problem(client.get("/health/ready"), 503, "SNAPSHOT_UNAVAILABLE")
     assert client.get("/health/live").status_code == 200
+    sign_in_admin(client, settings.accounts_file)
     deep = client.get("/health/deep").get_json()
     assert deep["status"] == "degraded" and deep["datasets"]["wip"]["last_result"] == "failed"
 

@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+from admin_session import sign_in_admin
 from mes_dashboard.app import create_app
 from mes_dashboard.config import load_settings
 from mes_dashboard.services import build_services
@@ -25,10 +26,13 @@ def test_deep_health_is_complete_and_never_waits_past_the_probe_timeout(tmp_path
         "MES_DEMO_SIMULATE": "false",
         "MES_DEMO_FAULTS": str(faults),
         "MES_HEALTH_PROBE_TIMEOUT_S": str(PROBE_TIMEOUT_S),
+        "MES_ACCOUNTS_FILE": str(tmp_path / "accounts.json"),
+        "MES_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
     }
     settings = load_settings(env, env_file=None)
     services = build_services(settings)
     client = create_app(settings, services, start_background=False).test_client()
+    sign_in_admin(client, settings.accounts_file)
     assert services.refresh_all() == {"wip": "built", "resource": "built"}
 
     deep = client.get("/health/deep").get_json()

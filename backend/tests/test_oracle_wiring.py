@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from admin_session import sign_in_admin
 from blackhole import BlackHole
 from mes_dashboard.app import create_app
 from mes_dashboard.config import load_settings
 from mes_dashboard.services import build_services
 
 
-def test_oracle_source_in_effect_and_cold_start_while_the_database_hangs() -> None:
+def test_oracle_source_in_effect_and_cold_start_while_the_database_hangs(tmp_path: Path) -> None:
     with BlackHole() as hole:
         settings = load_settings(
             {
@@ -20,6 +23,8 @@ def test_oracle_source_in_effect_and_cold_start_while_the_database_hangs() -> No
                 "ORACLE_WAIT_TIMEOUT_MS": "300",
                 "ORACLE_POOL_MAX": "3",
                 "MES_REFRESH_WIP_S": "30",
+                "MES_ACCOUNTS_FILE": str(tmp_path / "accounts.json"),
+                "MES_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
             },
             env_file=None,
         )
@@ -28,6 +33,7 @@ def test_oracle_source_in_effect_and_cold_start_while_the_database_hangs() -> No
             assert services.refreshers["wip"].refresh_once() == "failed"
             assert "DB_UNAVAILABLE" in services.refreshers["wip"].state.last_error
             client = create_app(settings, services, start_background=False).test_client()
+            sign_in_admin(client, settings.accounts_file)
             deep = client.get("/health/deep").get_json()
             request_pool = deep["source"]["request"]
             assert request_pool["getmode"] == "TIMEDWAIT"

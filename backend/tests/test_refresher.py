@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from admin_session import sign_in_admin
 from mes_dashboard.app import create_app
 from mes_dashboard.config import load_settings
 from mes_dashboard.datasets.refresher import Refresher
@@ -57,9 +58,12 @@ def test_an_empty_or_incomplete_fetch_fails_and_the_last_snapshot_keeps_serving(
 ) -> None:
     db, faults = demo
     env = {"MES_ENV": "test", "MES_DEMO_DB": str(db), "MES_DEMO_SIMULATE": "false"}
+    env |= {"MES_ACCOUNTS_FILE": str(db.with_name("accounts.json"))}
+    env |= {"MES_AUDIT_LOG": str(db.with_name("audit.jsonl"))}
     settings = load_settings(env | {"MES_DEMO_FAULTS": str(faults)}, env_file=None)
     services = build_services(settings)
     client = create_app(settings, services, start_background=False).test_client()
+    sign_in_admin(client, settings.accounts_file)
     assert services.refresh_all() == {"wip": "built", "resource": "built"}
     served = services.store.current("wip")
     assert served is not None and served.rows > 0

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from admin_session import sign_in_admin
 from fake_clock import FakeClock
 from mes_dashboard.app import create_app
 from mes_dashboard.config import Settings, load_settings
@@ -116,7 +117,7 @@ class CrashingStore(MemoryStore):
         return True
 
 
-def test_the_loop_survives_any_exception_and_a_dead_thread_fails_live() -> None:
+def test_the_loop_survives_any_exception_and_a_dead_thread_fails_live(tmp_path: Path) -> None:
     store = CrashingStore()
     refresher = Refresher("wip", TableSource(), store, RULES, 0.01, retry_s=0.01)
     stop = threading.Event()
@@ -131,9 +132,12 @@ def test_the_loop_survives_any_exception_and_a_dead_thread_fails_live() -> None:
         def watermark(self, obj: str) -> object:  # type: ignore[override]
             raise Fatal
 
-    settings = load_settings({"MES_ENV": "test", "MES_DEMO_SIMULATE": "false"}, env_file=None)
+    env = {"MES_ENV": "test", "MES_DEMO_SIMULATE": "false"}
+    env |= {"MES_ACCOUNTS_FILE": str(tmp_path / "a.json"), "MES_AUDIT_LOG": str(tmp_path / "a.log")}
+    settings = load_settings(env, env_file=None)
     services = build_services(settings, source=FatalSource())
     client = create_app(settings, services, start_background=False).test_client()
+    sign_in_admin(client, settings.accounts_file)
     assert client.get("/health/live").status_code == 200
     services.start()
     for t in services.threads:

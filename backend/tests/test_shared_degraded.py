@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 from flask.testing import FlaskClient
 
+from admin_session import sign_in_admin
 from mes_dashboard.app import create_app
 from mes_dashboard.cluster.redis_link import RedisLink
 from mes_dashboard.cluster.redis_store import build_redis_store
@@ -46,10 +47,14 @@ def workers(
         "MES_DEMO_FAULTS": str(faults),
         "REDIS_URL": redis_server.url,
         "REDIS_PREFIX": "sd",
+        "MES_ACCOUNTS_FILE": str(tmp_path / "accounts.json"),
+        "MES_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
     }
     settings = load_settings(env, env_file=None)
     services = [build_services(settings) for _ in range(2)]
     clients = [create_app(settings, s, start_background=False).test_client() for s in services]
+    for client in clients:
+        sign_in_admin(client, settings.accounts_file)
     yield faults, services, clients
     for s in services:
         s.close()

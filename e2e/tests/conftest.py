@@ -15,12 +15,14 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Playwright, sync_playwright
 
 from e2e.reference_data import fetch_table
+from mes_dashboard.auth.accounts import AccountStore
 from mes_dashboard.sources.demo.generator import generate
 from testkit.app_server import GunicornServer, demo_env
 from testkit.chromium import BROWSER_TZ, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20251201
+ADMIN, ADMIN_PASSWORD = "e2e-admin", "e2e admin passphrase"
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Server:
     url: str
     db: Path
     log: Path
+    audit_log: Path
     _tables: dict[str, pa.Table] = field(default_factory=dict)
 
     def table(self, dataset: str) -> pa.Table:
@@ -47,10 +50,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("e2e")
     db = tmp / "demo.sqlite"
     generate(db, lots=3000, machines=300, seed=SEED, history_days=2)
-    gunicorn = GunicornServer(demo_env(db, tmp), log=tmp / "gunicorn.log")
+    env = demo_env(db, tmp)
+    AccountStore(Path(env["MES_ACCOUNTS_FILE"])).set_password(ADMIN, ADMIN_PASSWORD)
+    gunicorn = GunicornServer(env, log=tmp / "gunicorn.log")
     gunicorn.start()
     try:
-        yield Server(gunicorn.url, db, gunicorn.log)
+        yield Server(gunicorn.url, db, gunicorn.log, Path(env["MES_AUDIT_LOG"]))
     finally:
         gunicorn.stop()
 

@@ -1,8 +1,10 @@
 """Health probes: live (process and its refresher threads), ready (a snapshot can be served),
-deep (everything in effect, the database probe, breakers, problems and recommended actions)."""
+deep (everything in effect, the database probe, breakers, problems and recommended actions, for
+admins; a status summary without settings, source or Redis detail for everyone else)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,8 +66,24 @@ def deep_report(services: Services) -> dict[str, Any]:
     return report
 
 
-def make_blueprint(services: Services) -> Blueprint:
-    """Health endpoints bound to `services`."""
+def health_summary(datasets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What anyone may see: overall status and each dataset's version, age and degraded flag."""
+    return {
+        "status": "degraded" if any(d["degraded"] for d in datasets.values()) else "ok",
+        "datasets": {
+            name: {
+                "version": d["version"],
+                "snapshot_time": d["snapshot_time"],
+                "age_s": d["age_s"],
+                "degraded": bool(d["degraded"]),
+            }
+            for name, d in datasets.items()
+        },
+    }
+
+
+def make_blueprint(services: Services, is_admin: Callable[[], bool]) -> Blueprint:
+    """Health endpoints bound to `services`; `is_admin` tells whether the caller sees everything."""
     bp = Blueprint("health", __name__)
 
     @bp.get("/health/live")
@@ -89,6 +107,8 @@ def make_blueprint(services: Services) -> Blueprint:
 
     @bp.get("/health/deep")
     def deep() -> Response:
+        if not is_admin():
+            return jsonify(health_summary(dataset_health(services)))
         report = deep_report(services)
         return jsonify({"status": report.pop("status")} | report)
 

@@ -6,6 +6,7 @@ import { type NavDrawer, navDrawers, type PageRegistry, parseRegistry } from "..
 import type { CoreClient } from "../core/worker/worker-client";
 import { createFetchClient, type FetchClient } from "../net/fetch-client";
 import { createDatasetStores, type DatasetStores } from "./dataset-stores";
+import { createSessionStore, type SessionStore } from "./session-store";
 import { loadUiConfig, type UiConfig } from "./ui-config";
 
 export interface AppServices {
@@ -17,6 +18,9 @@ export interface AppServices {
   registry: Ref<PageRegistry | null>;
   drawers: Ref<NavDrawer[]>;
   registryError: Ref<Error | null>;
+  /** Fetch the page registry again (it depends on who is signed in). */
+  reloadRegistry(): Promise<void>;
+  session: SessionStore;
   /** Wall clock in ms, ticking every second (ages and badges). */
   now: Ref<number>;
 }
@@ -24,7 +28,8 @@ export interface AppServices {
 export const SERVICES: InjectionKey<AppServices> = Symbol("mes-services");
 
 export function createAppServices(): AppServices {
-  const fetchClient = createFetchClient();
+  const session = createSessionStore(() => fetchClient);
+  const fetchClient = createFetchClient({ csrfToken: () => session.csrfToken() });
   const core = startCoreWorker();
   const visibility = documentVisibility();
   const uiConfig = loadUiConfig(fetchClient);
@@ -32,15 +37,19 @@ export function createAppServices(): AppServices {
   const registry = shallowRef<PageRegistry | null>(null);
   const drawers = shallowRef<NavDrawer[]>([]);
   const registryError = shallowRef<Error | null>(null);
-  fetchClient
-    .getJson<unknown>("/api/v1/pages", { deadlineMs: 15_000 })
-    .then((r) => {
-      registry.value = parseRegistry(r.data);
-      drawers.value = navDrawers(registry.value);
-    })
-    .catch((e: unknown) => {
-      registryError.value = e instanceof Error ? e : new Error(String(e));
-    });
+  const reloadRegistry = () =>
+    fetchClient
+      .getJson<unknown>("/api/v1/pages", { deadlineMs: 15_000 })
+      .then((r) => {
+        registry.value = parseRegistry(r.data);
+        drawers.value = navDrawers(registry.value);
+        registryError.value = null;
+      })
+      .catch((e: unknown) => {
+        registryError.value = e instanceof Error ? e : new Error(String(e));
+      });
+  session.load().catch(() => undefined);
+  void reloadRegistry();
   const now = ref(Date.now());
   setInterval(() => {
     now.value = Date.now();
@@ -53,6 +62,8 @@ export function createAppServices(): AppServices {
     registry,
     drawers,
     registryError,
+    reloadRegistry,
+    session,
     now,
   };
 }

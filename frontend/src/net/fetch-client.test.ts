@@ -260,4 +260,26 @@ describe("fetch client", () => {
     expect(result.data).toEqual({ datasets: [] });
     expect(calls[0]?.headers.Accept).toBe("application/json");
   });
+
+  it("sends mutations once, with the CSRF token and a JSON body", async () => {
+    const time = fakeTime();
+    const seen: RequestInit[] = [];
+    const fetch = (async (_url: string, init: RequestInit = {}) => {
+      seen.push(init);
+      return seen.length === 1
+        ? new Response(JSON.stringify({ ok: true }), { status: 200 })
+        : problem(503, { code: "DB_UNAVAILABLE", retryable: true }, { "Retry-After": "1" })();
+    }) as typeof globalThis.fetch;
+    let token: string | null = "tok-1";
+    const client = createFetchClient({ fetch, ...time, csrfToken: () => token });
+    expect(await client.send("PUT", "/api/v1/pages/x", { status: "dev" })).toEqual({ ok: true });
+    expect(seen[0]).toMatchObject({ method: "PUT", body: '{"status":"dev"}' });
+    expect(seen[0]?.headers).toMatchObject({ "X-CSRF-Token": "tok-1", "Content-Type": "application/json" });
+    token = null;
+    const error = await client.send("DELETE", "/api/v1/session").catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "DB_UNAVAILABLE", attempts: 1 });
+    expect(seen).toHaveLength(2);
+    expect(seen[1]?.headers).not.toHaveProperty("X-CSRF-Token");
+    expect(seen[1]?.body).toBeUndefined();
+  });
 });

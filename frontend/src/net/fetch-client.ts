@@ -2,7 +2,8 @@
  * The one fetch client (every fetch and poll goes through it): ETag revalidation, a deadline per
  * request, full-jitter backoff on top of Retry-After, a shared retry budget, no retries for
  * non-retryable errors, problem-details errors, download progress. Retry n carries
- * `X-Retry-Attempt: n` (the server counts retries per route).
+ * `X-Retry-Attempt: n` (the server counts retries per route). Mutations (`send`) go out once,
+ * with the session's CSRF token in `X-CSRF-Token`.
  */
 import { ApiError, apiErrorFromResponse } from "./api-error";
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from "./backoff";
@@ -49,11 +50,17 @@ export interface FetchClientOptions extends Partial<TimeSource> {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   budget?: RetryBudget;
+  /** The session's CSRF token, sent with every mutation. */
+  csrfToken?: () => string | null;
 }
+
+export type Mutation = "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface FetchClient {
   getBytes(url: string, options?: RequestOptions): Promise<FetchResult<Uint8Array>>;
   getJson<T>(url: string, options?: RequestOptions): Promise<FetchResult<T>>;
+  /** One JSON mutation, never retried (it may not be idempotent); rejects with ApiError. */
+  send<T>(method: Mutation, url: string, body?: unknown, options?: RequestOptions): Promise<T>;
   /** Forget cached bodies (one URL, or all). */
   clearCache(url?: string): void;
 }
@@ -153,7 +160,35 @@ export function createFetchClient(options: FetchClientOptions = {}): FetchClient
     return { data: body, notModified: false, etag, meta };
   };
 
+  const send = async <T>(method: Mutation, url: string, body?: unknown, opts: RequestOptions = {}): Promise<T> => {
+    const controller = new AbortController();
+    const deadlineMs = opts.deadlineMs ?? config.deadlineMs;
+    const timer = time.timers.setTimeout(() => controller.abort(), deadlineMs);
+    const headers: Record<string, string> = { Accept: "application/json", ...opts.headers };
+    const token = options.csrfToken?.() ?? null;
+    if (token) headers["X-CSRF-Token"] = token;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    try {
+      const response = await doFetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+      }).catch((thrown: unknown) => {
+        const detail = controller.signal.aborted ? `no answer within ${deadlineMs} ms` : String(thrown);
+        const code = controller.signal.aborted ? "DEADLINE_EXCEEDED" : "NETWORK_ERROR";
+        throw new ApiError({ status: 0, code, retryable: false, detail });
+      });
+      const text = await response.text();
+      if (!response.ok) throw apiErrorFromResponse(response.status, response.headers, text, time.now());
+      return (text ? JSON.parse(text) : null) as T;
+    } finally {
+      time.timers.clearTimeout(timer);
+    }
+  };
+
   return {
+    send,
     getBytes: (url, opts = {}) => request(url, ARROW, opts),
     getJson: async <T>(url: string, opts: RequestOptions = {}) => {
       const result = await request(url, "application/json", opts);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasetHealth, flatten, otherSections } from "./health-view";
+import { datasetHealth, datasetSummary, flatten, otherSections } from "./health-view";
 
 const body = {
   status: "degraded",
@@ -62,5 +62,17 @@ describe("health view", () => {
         ],
       ],
     ]);
+  });
+
+  it("reads the summary anyone sees, from either body", () => {
+    const summary = {
+      status: "ok",
+      datasets: { wip: { version: "v2", snapshot_time: null, age_s: 4, degraded: true } },
+    };
+    expect(datasetSummary(summary)).toEqual([
+      { name: "wip", version: "v2", snapshotTime: null, ageS: 4, degraded: true },
+    ]);
+    expect(datasetSummary(body)[0]).toMatchObject({ name: "wip", version: "v1", degraded: false });
+    expect(otherSections(summary)).toEqual([]);
   });
 });

@@ -37,6 +37,27 @@ export function datasetHealth(body: Record<string, unknown>): DatasetHealth[] {
   }));
 }
 
+export interface DatasetSummary {
+  name: string;
+  version: string | null;
+  snapshotTime: string | null;
+  ageS: number | null;
+  degraded: boolean;
+}
+
+/** The per-dataset part anyone may see (the anonymous /health/deep summary, or the full body). */
+export function datasetSummary(body: Record<string, unknown>): DatasetSummary[] {
+  const datasets = body.datasets;
+  if (typeof datasets !== "object" || datasets === null) return [];
+  return Object.entries(datasets as Record<string, Record<string, unknown>>).map(([name, d]) => ({
+    name,
+    version: str(d?.version),
+    snapshotTime: str(d?.snapshot_time),
+    ageS: num(d?.age_s),
+    degraded: d?.degraded === true || str(d?.degraded_since) !== null,
+  }));
+}
+
 /** Nested objects -> dotted keys; lists joined with ", "; null as an em dash. Text only. */
 export function flatten(value: unknown, prefix = ""): KeyValue[] {
   if (value === null || value === undefined) return [{ key: prefix, value: "—" }];
