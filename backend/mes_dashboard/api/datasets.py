@@ -167,7 +167,8 @@ def make_blueprint(services: Services) -> Blueprint:
             entry["degraded"] = services.degraded(name)
             out.append(entry)
         for name, spec in queries.items():
-            out.append({"name": name, "version": None, "rows": None} | spec.describe())
+            entry = {"name": name, "version": None, "rows": None, "degraded": None}
+            out.append(entry | spec.describe())
         return jsonify({"datasets": out})
 
     def query_payload(name: str) -> Response:

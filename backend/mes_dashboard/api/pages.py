@@ -33,6 +33,14 @@ def make_blueprint(settings: Settings, access: Access) -> Blueprint:
     def pages() -> Response:
         return jsonify(visible_pages(read_registry(registry_path), is_admin=access.is_admin()))
 
+    @bp.get("/api/v1/pages/<page_id>")
+    def page(page_id: str) -> Response:
+        visible = visible_pages(read_registry(registry_path), is_admin=access.is_admin())
+        found = next((p for p in visible["pages"] if p["id"] == page_id), None)
+        if found is None:
+            raise ApiError("NOT_FOUND", f"no page {page_id!r} for this user")
+        return jsonify(found)
+
     @bp.put("/api/v1/pages/<page_id>")
     @access.admin_required
     def set_status(page_id: str) -> Response:
