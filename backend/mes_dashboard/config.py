@@ -70,11 +70,19 @@ class Settings:
     port: int = 8080
     workers: int = 2
     threads: int = 8
+    graceful_timeout_s: int = 30
+    worker_timeout_s: int = 60
+    keepalive_s: int = 5
+    max_requests: int = 20000
+    max_requests_jitter: int = 2000
+    pidfile: str = ""
     log_level: str = "INFO"
     secret_key: str = "dev-only-not-secret"
     admin_token: str = ""
     plant_tz: str = "Asia/Taipei"
     page_registry: str = ".data/pages.json"
+    state_dir: str = ".data/state"
+    audit_log: str = ".data/audit.jsonl"
 
     source: str = "demo"
     demo_db: str = ".data/demo.sqlite"
@@ -113,6 +121,16 @@ class Settings:
     ui_refresh_wip_s: int = 600
     ui_refresh_resource_s: int = 300
 
+    watchdog_url: str = ""
+    watchdog_interval_s: float = 10.0
+    watchdog_probe_timeout_s: float = 3.0
+    watchdog_failures: int = 3
+    watchdog_cooldown_s: float = 300.0
+    watchdog_budget: int = 3
+    watchdog_window_s: float = 3600.0
+    watchdog_restart_command: str = ""
+    watchdog_history: int = 50
+
     non_quality_hold_reasons: tuple[str, ...] = NON_QUALITY_HOLD_REASONS
     excluded_locations: tuple[str, ...] = EXCLUDED_LOCATIONS
 
@@ -120,6 +138,14 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """The plant time zone."""
         return ZoneInfo(self.plant_tz)
+
+    @property
+    def app_url(self) -> str:
+        """Where the watchdog probes the app (`MES_WATCHDOG_URL`, else host and port)."""
+        if self.watchdog_url:
+            return self.watchdog_url.rstrip("/")
+        host = "127.0.0.1" if self.host in {"0.0.0.0", ""} else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def is_production(self) -> bool:
@@ -193,13 +219,21 @@ def _validate(s: Settings) -> None:
         ZoneInfo(s.plant_tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"MES_PLANT_TZ: unknown time zone {s.plant_tz!r}") from None
-    for name in ("port", "workers", "threads", "oracle_pool_max", "demo_lots"):
+    positive_ints = ("port", "workers", "threads", "oracle_pool_max", "demo_lots")
+    watchdog_ints = ("watchdog_failures", "watchdog_budget", "watchdog_history")
+    for name in (*positive_ints, *watchdog_ints, "graceful_timeout_s", "worker_timeout_s"):
         if getattr(s, name) < 1:
             raise ConfigError(f"{_env_name(name)} must be at least 1")
+    if s.max_requests < 0 or s.max_requests_jitter < 0 or s.watchdog_cooldown_s < 0:
+        raise ConfigError(
+            "MES_MAX_REQUESTS, MES_MAX_REQUESTS_JITTER and MES_WATCHDOG_COOLDOWN_S must not be "
+            "negative"
+        )
     if s.oracle_pool_min > s.oracle_pool_max:
         raise ConfigError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
     refresh = [f.name for f in fields(s) if f.name.startswith("refresh_")]
-    for name in (*refresh, "redis_socket_timeout_s"):
+    watchdog_times = ("watchdog_interval_s", "watchdog_probe_timeout_s", "watchdog_window_s")
+    for name in (*refresh, "redis_socket_timeout_s", *watchdog_times):
         if getattr(s, name) <= 0:
             raise ConfigError(f"{_env_name(name)} must be positive")
     if s.source == "oracle" and not (s.oracle_dsn and s.oracle_user):
