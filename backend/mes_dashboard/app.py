@@ -11,7 +11,9 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from mes_dashboard.api import datasets, frontend, health, metrics, pages
+from mes_dashboard.api import admin_restart, datasets, frontend, health, metrics, pages
+from mes_dashboard.api.admin_guard import deny_all
+from mes_dashboard.api.admin_restart import Guard
 from mes_dashboard.config import Settings, load_settings
 from mes_dashboard.errors import PROBLEM_CONTENT_TYPE, ApiError, problem_body, retry_after_header
 from mes_dashboard.services import Services, build_services
@@ -49,8 +51,12 @@ def create_app(
     *,
     start_background: bool = True,
     dist: Path = DIST,
+    admin_guard: Guard = deny_all,
 ) -> Flask:
-    """Build the app; background refreshers start unless `start_background` is False."""
+    """Build the app; background refreshers start unless `start_background` is False.
+
+    `admin_guard` protects the admin routes (every request is refused until sign-in supplies one).
+    """
     settings = settings or load_settings()
     services = services or build_services(settings)
     app = Flask(__name__, static_folder=None)
@@ -60,6 +66,7 @@ def create_app(
     for module in (datasets, health, metrics):
         app.register_blueprint(module.make_blueprint(services))
     app.register_blueprint(pages.make_blueprint(settings))
+    app.register_blueprint(admin_restart.make_blueprint(services, admin_guard))
     app.register_blueprint(frontend.make_blueprint(dist))
     _install_hooks(app)
     if start_background:

@@ -1,4 +1,4 @@
-"""The `mes-dashboard` command: `mes-dashboard check-source` prints the go-live source report."""
+"""The `mes-dashboard` command: `check-source` (the go-live source report), `check-runtime`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import sys
 from datetime import datetime
 
+from mes_dashboard.app import DIST
 from mes_dashboard.config import ConfigError, load_settings
+from mes_dashboard.runtime_check import check_runtime, socket_is_inherited
 from mes_dashboard.services import build_source
 from mes_dashboard.source_check.report import SourceUnreachable, full_report, object_names
 from mes_dashboard.sources.base import OBJECTS
@@ -35,12 +37,27 @@ def check_source() -> int:
     return 1 if report.blocking else 0
 
 
+def check_runtime_command() -> int:
+    """Print the runtime check; 1 when something would stop the start."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"problem: configuration: {exc}", file=sys.stderr)
+        return 1
+    report = check_runtime(settings, DIST, check_bind=not socket_is_inherited())
+    (sys.stderr if report.problems else sys.stdout).write(report.text())
+    return 1 if report.problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the command."""
     parser = argparse.ArgumentParser(prog="mes-dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check-source", help="check the configured source before go-live")
-    parser.parse_args(argv)
+    commands.add_parser("check-runtime", help="check paths, bind address and settings")
+    args = parser.parse_args(argv)
+    if args.command == "check-runtime":
+        return check_runtime_command()
     return check_source()
 
 

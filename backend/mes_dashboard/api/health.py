@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask import Blueprint, Response, jsonify
 
 from mes_dashboard.errors import ApiError
 from mes_dashboard.services import Services
+from mes_dashboard.watchdog.report import health_section
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -68,6 +70,7 @@ def make_blueprint(services: Services) -> Blueprint:
                 "degraded": degraded,
                 "redis": services.redis_status(),
                 "source": services.source_status(),
+                "watchdog": health_section(services.settings, time.time()),
                 "settings": services.settings.public(),
             }
         )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response
 
 from mes_dashboard.services import Services
+from mes_dashboard.watchdog.report import metric_lines
 
 TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -39,6 +41,7 @@ def render_metrics(services: Services) -> str:
     for metric, help_text in gauges.items():
         lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge"]
         lines += [f'{metric}{{dataset="{n}"}} {float(v)!r}' for n, v in values[metric]]
+    lines += metric_lines(services.settings, time.time())
     return "\n".join(lines) + "\n"
 
 
