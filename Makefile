@@ -11,7 +11,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export HYPOTHESIS_PROFILE ?= ci
 
 .PHONY: run setup build harness demo-db system-deps test lint types unit-fe unit-be parity e2e \
-        format bench clean
+        format bench gates clean
 
 run: setup build demo-db ## Serve the dashboard on http://127.0.0.1:8080 (demo source)
 	$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py mes_dashboard.wsgi:app
@@ -79,6 +79,10 @@ bench: setup build ## Benchmarks (long, ~15 min; results recorded under bench/re
 	$(PY) bench/serve_vs_baseline.py
 	$(PY) bench/browser_compute.py --wait-idle 60
 	$(PY) bench/table_scroll.py --wait-idle 30
+
+gates: setup ## Resilience drills (reload, worker kill, watchdog); results in bench/results/gates.*
+	@command -v redis-server >/dev/null || scripts/ensure-system-deps.sh
+	$(PY) bench/gates.py
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist frontend/dist-harness .data

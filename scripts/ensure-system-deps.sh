@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install what the tests need from Debian when missing: redis-server and chromium.
+# Install what the tests need from Debian when missing: redis-server, chromium, shellcheck,
+# systemd-analyze (package systemd).
 set -euo pipefail
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${missing[*]} with apt-get" >&2

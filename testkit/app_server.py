@@ -53,8 +53,10 @@ class GunicornServer:
         port: int | None = None,
         app: str = "mes_dashboard.wsgi:app",
         log: Path | None = None,
+        command_prefix: list[str] | None = None,
     ) -> None:
         self.app = app
+        self.command_prefix = command_prefix or []
         # a file, not a pipe: nobody reads stderr while the server runs, and a full pipe stalls it
         self.log = log or Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
         self.port = port or free_port()
@@ -68,7 +70,7 @@ class GunicornServer:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
-                [str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
+                [*self.command_prefix, str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
                 cwd=ROOT,
                 env=self.env,
                 stdout=subprocess.DEVNULL,
