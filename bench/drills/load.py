@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 import urllib.error
@@ -64,5 +65,5 @@ class SteadyLoad:
                 return "" if resp.status == 200 else f"HTTP {resp.status}"
         except urllib.error.HTTPError as err:
             return f"HTTP {err.code}"
-        except (urllib.error.URLError, OSError) as err:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
             return f"{type(err).__name__}: {getattr(err, 'reason', err)}"
