@@ -68,3 +68,12 @@ def test_operations_shows_the_deep_health(page: Page, server: Server) -> None:
         expect(row.locator('[data-col="version"]')).to_have_text(dataset["version"])
     settings = page.get_by_test_id("ops-settings-count")
     expect(settings).to_have_attribute("data-value", str(len(health["settings"])))
+
+
+def test_operations_shows_the_watchdog_without_restart_for_anonymous(
+    page: Page, server: Server
+) -> None:
+    page.goto("/#/ops")
+    expect(page.get_by_test_id("ops-watchdog")).to_be_visible()
+    expect(page.get_by_test_id("ops-restart")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("restart|重啟", re.I))).to_have_count(0)
