@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def demo_env(db: Path, workdir: Path) -> dict[str, str]:
     """One worker on a fixed demo database: simulator off, no Redis, a scratch page registry,
-    accounts file and audit log."""
+    accounts file, audit log and watchdog state."""
     return {
         "MES_ENV": "test",
         "MES_DEMO_DB": str(db),
@@ -43,6 +43,7 @@ def demo_env(db: Path, workdir: Path) -> dict[str, str]:
         "MES_PAGE_REGISTRY": str(workdir / "pages.json"),
         "MES_ACCOUNTS_FILE": str(workdir / "accounts.json"),
         "MES_AUDIT_LOG": str(workdir / "audit.jsonl"),
+        "MES_STATE_DIR": str(workdir / "state"),
         "REDIS_URL": "",
     }
 
@@ -56,8 +57,10 @@ class GunicornServer:
         port: int | None = None,
         app: str = "mes_dashboard.wsgi:app",
         log: Path | None = None,
+        command_prefix: list[str] | None = None,
     ) -> None:
         self.app = app
+        self.command_prefix = command_prefix or []
         # a file, not a pipe: nobody reads stderr while the server runs, and a full pipe stalls it
         self.log = log or Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
         self.port = port or free_port()
@@ -71,7 +74,7 @@ class GunicornServer:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
-                [str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
+                [*self.command_prefix, str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
                 cwd=ROOT,
                 env=self.env,
                 stdout=subprocess.DEVNULL,
@@ -153,7 +156,13 @@ def running_app(
     dist = workdir / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html><title>MES</title>")
-    environ = {"MES_ENV": "test", "MES_DEMO_DB": str(db), "MES_DEMO_SIMULATE": "false"}
+    environ = {
+        "MES_ENV": "test",
+        "MES_DEMO_DB": str(db),
+        "MES_DEMO_SIMULATE": "false",
+        "MES_STATE_DIR": str(workdir / "state"),
+        "MES_AUDIT_LOG": str(workdir / "audit.jsonl"),
+    }
     services = build_services(load_settings(environ, env_file=None))
     try:
         built = services.refresh_all()
