@@ -6,7 +6,14 @@
 import { computed, onScopeDispose, type Ref, ref, type ShallowRef, shallowRef, watch } from "vue";
 import type { Filter, Query, QueryResult } from "../core/query";
 import type { CrossfilterScope } from "../core/worker/protocol";
-import type { DatasetStore } from "./dataset-store";
+
+/** What the queries run on: a store whose table is loaded in the core worker (snapshot or query-backed). */
+export interface QueryTarget {
+  /** `revision` is bumped each time new bytes are loaded; 0 = nothing loaded yet. */
+  readonly state: { readonly value: { revision: number } };
+  syncWidgets(widgets: Readonly<Record<string, readonly Filter[]>>): Promise<void>;
+  evaluate(query: unknown, scope?: CrossfilterScope): Promise<QueryResult>;
+}
 
 export interface ViewQuery {
   query: Query;
@@ -28,7 +35,7 @@ export interface CoreView<K extends string> {
   ready: Ref<boolean>;
 }
 
-export function useCoreQueries<K extends string>(store: DatasetStore, spec: () => ViewSpec<K>): CoreView<K> {
+export function useCoreQueries<K extends string>(store: QueryTarget, spec: () => ViewSpec<K>): CoreView<K> {
   const results = shallowRef<Partial<Record<K, QueryResult>>>({});
   const pending = ref(false);
   const error = ref<Error | null>(null);
