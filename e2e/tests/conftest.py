@@ -21,6 +21,7 @@ from testkit.chromium import BROWSER_TZ, launch
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20251201
+HISTORY_DAYS = 14
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Server:
     url: str
     db: Path
     log: Path
+    registry: Path
     _tables: dict[str, pa.Table] = field(default_factory=dict)
 
     def table(self, dataset: str) -> pa.Table:
@@ -41,16 +43,17 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """gunicorn (one worker, so every request sees the same snapshot) on a 3,000-lot demo DB."""
+    """gunicorn (one worker, so every request sees the same snapshot) on a 3,000-lot demo DB with
+    14 days of shift history."""
     if not (ROOT / "frontend" / "dist" / "index.html").is_file():
         pytest.fail("frontend/dist is missing: run `npm run build` (or `make build`) first")
     tmp = tmp_path_factory.mktemp("e2e")
     db = tmp / "demo.sqlite"
-    generate(db, lots=3000, machines=300, seed=SEED, history_days=2)
+    generate(db, lots=3000, machines=300, seed=SEED, history_days=HISTORY_DAYS)
     gunicorn = GunicornServer(demo_env(db, tmp), log=tmp / "gunicorn.log")
     gunicorn.start()
     try:
-        yield Server(gunicorn.url, db, gunicorn.log)
+        yield Server(gunicorn.url, db, gunicorn.log, tmp / "pages.json")
     finally:
         gunicorn.stop()
 

@@ -14,7 +14,7 @@ describe("history charts", () => {
     const option = heatOptions(
       [{ WORKCENTER_GROUP: "DB" }, { WORKCENTER_GROUP: null }],
       [
-        { WORKCENTER_GROUP: null, PERIOD: "2026-01-02", ou_pct_hours: 10 },
+        { WORKCENTER_GROUP: null, PERIOD: "2026-01-02", ou_pct_hours: 10.04 },
         { WORKCENTER_GROUP: "DB", PERIOD: "2026-01-01", ou_pct_hours: null },
       ],
       [{ PERIOD: "2026-01-01" }, { PERIOD: "2026-01-02" }],

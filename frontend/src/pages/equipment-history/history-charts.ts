@@ -57,10 +57,14 @@ export function groupOuOptions(groups: readonly ResultRow[], unmapped: string, n
     categories: groups.map((g) => groupName(g.WORKCENTER_GROUP, unmapped)),
     series: [{ name, values: groups.map((g) => num(g.ou_pct_hours)), color: COLORS.accent }],
     valueName: "%",
+    horizontal: true,
   });
 }
 
-/** OU% per workcenter group (rows, in the groups' order) and period (columns, in calendar order). */
+/**
+ * OU% per workcenter group (rows, in the groups' order) and period (columns, in calendar order);
+ * cell values are rounded to the displayed 0.1 (the chart shows them as labels).
+ */
 export function heatOptions(
   groups: readonly ResultRow[],
   cells: readonly ResultRow[],
@@ -77,7 +81,9 @@ export function heatOptions(
     cells: cells.flatMap((c) => {
       const xi = xIndex.get(c[PERIOD] ?? null);
       const yi = yIndex.get(c.WORKCENTER_GROUP ?? null);
-      return xi === undefined || yi === undefined ? [] : [[xi, yi, num(c.ou_pct_hours)] as const];
+      const value = num(c.ou_pct_hours);
+      const shown = value === null ? null : Math.round(value * 10) / 10;
+      return xi === undefined || yi === undefined ? [] : [[xi, yi, shown] as const];
     }),
     min: 0,
     max: 100,
