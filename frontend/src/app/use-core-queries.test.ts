@@ -27,7 +27,7 @@ function fakeStore() {
 describe("useCoreQueries", () => {
   it("sends again only the queries whose text, widgets or data changed", async () => {
     const { store, state, evaluated } = fakeStore();
-    const unit = ref("day");
+    const unit = ref<"day" | "week">("day");
     const scope = effectScope();
     const view = scope.run(() =>
       useCoreQueries(store, () => ({
