@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -133,9 +134,11 @@ class RunningApp:
 
     url: str
 
-    def dataset(self, name: str) -> Payload:
-        """GET /api/v1/datasets/<name> (identity encoding)."""
-        with urllib.request.urlopen(f"{self.url}/api/v1/datasets/{name}", timeout=30) as resp:
+    def dataset(self, name: str, params: Mapping[str, str] | None = None) -> Payload:
+        """GET /api/v1/datasets/<name> (identity encoding); `params` of a query-backed one."""
+        query = f"?{urllib.parse.urlencode(dict(params))}" if params else ""
+        url = f"{self.url}/api/v1/datasets/{name}{query}"
+        with urllib.request.urlopen(url, timeout=60) as resp:
             return Payload(
                 resp.read(), resp.headers["Content-Type"], resp.headers["X-Snapshot-Version"]
             )
@@ -148,11 +151,16 @@ class _QuietHandler(WSGIRequestHandler):
 
 @contextmanager
 def running_app(
-    workdir: Path, *, lots: int = 2000, machines: int = 300, seed: int = 11
+    workdir: Path,
+    *,
+    lots: int = 2000,
+    machines: int = 300,
+    seed: int = 11,
+    history_days: int = 2,
 ) -> Iterator[RunningApp]:
     """Generate a small demo database, build both snapshots once and serve the app in a thread."""
     db = workdir / "demo.sqlite"
-    generate(db, lots=lots, machines=machines, seed=seed, history_days=2)
+    generate(db, lots=lots, machines=machines, seed=seed, history_days=history_days)
     dist = workdir / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html><title>MES</title>")
