@@ -32,7 +32,7 @@ def server_errors(samples: Iterable[Sample]) -> int:
 def share_by_worker(
     samples: Iterable[Sample], header: str, since: float, until: float
 ) -> dict[int, float]:
-    """Per worker, the share of answers started in [since, until) that carry a non-empty `header`."""
+    """Per worker, the share of answers inside [since, until) carrying a non-empty `header`."""
     seen: dict[int, list[int]] = {}
     for s in samples:
         if since <= s.started and s.ended < until:

@@ -10,7 +10,13 @@ from pathlib import Path
 from drills.fault_cluster import fault_cluster
 from drills.gate import Gate
 from drills.poller import Poller
-from testkit.response_figures import Sample, first_after, per_interval, server_errors, share_by_worker
+from testkit.response_figures import (
+    Sample,
+    first_after,
+    per_interval,
+    server_errors,
+    share_by_worker,
+)
 
 INTERVAL_S = 5
 OUTAGE_S = 25.0
@@ -38,7 +44,9 @@ def run(workdir: Path) -> list[Gate]:
     return _gates(samples, during, broken, mended)
 
 
-def _gates(samples: list[Sample], during: dict[str, float], broken: float, mended: float) -> list[Gate]:
+def _gates(
+    samples: list[Sample], during: dict[str, float], broken: float, mended: float
+) -> list[Gate]:
     drill = "source_outage"
     degraded = [s.ended for s in samples if s.headers.get("X-Degraded") and s.started < mended]
     since = min(degraded, default=mended)
