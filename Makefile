@@ -11,7 +11,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export HYPOTHESIS_PROFILE ?= ci
 
 .PHONY: run setup build harness demo-db system-deps test lint types unit-fe unit-be fuzz parity \
-        e2e format bench clean
+        e2e format bench gates clean
 
 run: setup build demo-db ## Serve the dashboard on http://127.0.0.1:8080 (demo source)
 	$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py mes_dashboard.wsgi:app
@@ -83,6 +83,10 @@ bench: setup build ## Benchmarks (long, ~15 min; results recorded under bench/re
 	$(PY) bench/browser_compute.py --wait-idle 60
 	$(PY) bench/table_scroll.py --wait-idle 30
 	$(PY) bench/retry_spread.py
+
+gates: setup ## Resilience drills (reload, worker kill, watchdog, source and Redis outages, pool pressure, breaker, soak); results in bench/results/gates.*
+	@command -v redis-server >/dev/null || scripts/ensure-system-deps.sh
+	$(PY) bench/gates.py
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist frontend/dist-harness .data

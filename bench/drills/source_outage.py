@@ -48,20 +48,31 @@ def _gates(
     samples: list[Sample], during: dict[str, float], broken: float, mended: float
 ) -> list[Gate]:
     drill = "source_outage"
-    degraded = [s.ended for s in samples if s.headers.get("X-Degraded") and s.started < mended]
-    since = min(degraded, default=mended)
-    shares = share_by_worker(samples, "X-Degraded", since, mended)
+    # each dataset's outage starts at its own first degraded answer (its refresher's own cycle)
+    since, shares, bare = {}, {}, []
+    for path in PATHS:
+        mine = [s for s in samples if s.path == path]
+        degraded = [s.ended for s in mine if s.headers.get("X-Degraded") and s.started < mended]
+        since[path] = min(degraded, default=mended)
+        for worker, share in share_by_worker(mine, "X-Degraded", since[path], mended).items():
+            shares[(path.rsplit("/", 1)[1], worker)] = share
+        bare += [f"{path} {s.status} at +{s.started - broken:.2f} s" for s in mine
+                 if since[path] <= s.started and s.ended < mended
+                 and not s.headers.get("X-Degraded")]  # fmt: skip
     fresh = max(first_after(samples, mended, p) for p in PATHS)
     rate = max(per_interval(n, mended - broken, INTERVAL_S) for n in during.values())
-    outage = [s for s in samples if since <= s.started and s.ended < mended]
+    starts = {p.rsplit("/", 1)[1]: round(t - broken, 1) for p, t in since.items()}
+    outage = [s for s in samples if since[s.path] <= s.started and s.ended < mended]
     return [
         Gate(drill, "responses >= 500 on snapshot routes", server_errors(samples), "<=", 0,
              "responses", f"{len(samples)} answers, {len(outage)} during the outage"),
         Gate(drill, "X-Degraded share during the outage, lowest worker",
              round(100 * min(shares.values(), default=0), 1), ">=", 100, "%",
-             f"per worker pid: { {w: round(100 * v, 1) for w, v in shares.items()} }; outage "
-             f"counted from the first degraded answer, {since - broken:.1f} s after the break"),
-        Gate(drill, "workers that answered during the outage", len(shares), ">=", 2, "workers"),
+             f"per (dataset, worker pid): { {k: round(100 * v, 1) for k, v in shares.items()} }; "
+             f"counted from each dataset's first degraded answer, s after the break: {starts}; "
+             f"without it: {bare[:6]}"),
+        Gate(drill, "workers that answered during the outage", len({w for _, w in shares}), ">=",
+             2, "workers"),
         Gate(drill, "recovery to fresh data", round(fresh, 1), "<=", INTERVAL_S + 10, "s",
              "first 200/304 without X-Degraded on both datasets after the switch is cleared"),
         Gate(drill, "source queries per dataset per interval during the outage", round(rate, 2),
