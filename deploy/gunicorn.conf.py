@@ -1,7 +1,13 @@
 """gunicorn configuration: gthread workers; every client and pool is created after fork.
 
-The app module (`mes_dashboard.wsgi:app`) is imported in each worker (no preload), so the
-source pool, Redis client and refresher threads are per worker and never cross a fork.
+Every value comes from the settings (`MES_*`, see the README's configuration table). The app
+module (`mes_dashboard.wsgi:app`) is imported in each worker (no preload), so the source pool,
+Redis client and refresher threads are created per worker after fork and closed in `worker_exit`.
+
+Reload: SIGHUP starts new workers on the same listening socket, then stops the old ones
+gracefully (`graceful_timeout`), so the port stays open and no request is dropped. systemd:
+gunicorn sends `READY=1` to `NOTIFY_SOCKET` itself once the socket is bound (`Type=notify`);
+readiness to serve data is `/health/ready`, which the watchdog probes.
 
 Metrics: prometheus-client's multiprocess mode. The workers inherit `PROMETHEUS_MULTIPROC_DIR`
 (the configured one, else a new temporary directory), emptied when gunicorn starts; a worker that
@@ -12,6 +18,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from mes_dashboard.config import load_settings
 
@@ -29,22 +36,49 @@ threads = _settings.threads
 preload_app = False
 # gthread: `timeout` only bounds a silent worker (heartbeat), not one request; request deadlines
 # come from the pool wait, the call timeout and the Redis socket timeouts.
-timeout = 60
-graceful_timeout = 30
-keepalive = 5
+timeout = _settings.worker_timeout_s
+graceful_timeout = _settings.graceful_timeout_s
+keepalive = _settings.keepalive_s
+# recycle each worker after this many requests (jittered so they do not all restart at once)
+max_requests = _settings.max_requests
+max_requests_jitter = _settings.max_requests_jitter
+pidfile = _settings.pidfile or None
+# signals and the PID file manage the master; the default control socket lands in $HOME, shared
+# by every instance of the user
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = _settings.log_level.lower()
 forwarded_allow_ips = "127.0.0.1"
 
 
-def on_starting(server: object) -> None:
-    """Start with empty metrics; refuse a source that cannot serve (missing column, bad type)."""
-    from mes_dashboard.source_check.start import check_at_start
+def on_starting(server: Any) -> None:
+    """Fail fast (the runtime check), start with empty metrics, then the source check."""
+    _check_runtime(server)
+    _empty_metrics_dir()
+    _check_source()
 
+
+def _empty_metrics_dir() -> None:
     _metrics_dir.mkdir(parents=True, exist_ok=True)
     for stale in _metrics_dir.glob("*.db"):
         stale.unlink()
+
+
+def _check_runtime(server: Any) -> None:
+    from mes_dashboard.app import DIST
+    from mes_dashboard.runtime_check import check_runtime, socket_is_inherited
+
+    report = check_runtime(_settings, DIST, check_bind=not socket_is_inherited())
+    for warning in report.warnings:
+        server.log.warning("runtime check: %s", warning)
+    if report.problems:
+        raise SystemExit("refusing to start:\n" + report.text())
+
+
+def _check_source() -> None:
+    from mes_dashboard.source_check.start import check_at_start
+
     check_at_start(_settings)
 
 

@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from testkit.chromium import BROWSER_TZ, launch
 
@@ -233,28 +233,45 @@ def _outcome(item: dict[str, Any]) -> Outcome:
 
 
 @contextmanager
+def chromium() -> Iterator[Browser]:
+    """Headless Chromium (testkit's launch settings) for one or more harness pages."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
 def browser_core(
-    directory: Path = HARNESS_DIR, timeout_ms: float = 15_000, timezone_id: str = BROWSER_TZ
+    directory: Path = HARNESS_DIR,
+    timeout_ms: float = 15_000,
+    timezone_id: str = BROWSER_TZ,
+    browser: Browser | None = None,
 ) -> Iterator[BrowserCore]:
     """Serve the harness, open it in headless Chromium (in `timezone_id`, default `MES_TEST_TZ`)
-    and wait for `window.mesCore`."""
+    and wait for `window.mesCore`. Pages of one process share `browser` when given (Playwright's
+    sync API allows one instance at a time)."""
+    if browser is None:
+        with chromium() as own, browser_core(directory, timeout_ms, timezone_id, own) as core:
+            yield core
+        return
     index = directory / "index.html"
     if not index.is_file():
         raise HarnessMissingError(f"{index} does not exist: build it with `make harness`")
     server = StaticServer(directory)
     server.start()
     try:
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
-            try:
-                context = browser.new_context(timezone_id=timezone_id)
-                page = context.new_page()
-                console = _watch_console(page)
-                page.goto(f"{server.url}/index.html")
-                _wait_for_core(page, console, timeout_ms)
-                yield BrowserCore(page, server, console)
-            finally:
-                browser.close()
+        context = browser.new_context(timezone_id=timezone_id)
+        try:
+            page = context.new_page()
+            console = _watch_console(page)
+            page.goto(f"{server.url}/index.html")
+            _wait_for_core(page, console, timeout_ms)
+            yield BrowserCore(page, server, console)
+        finally:
+            context.close()
     finally:
         server.stop()
 

@@ -5,6 +5,10 @@ The views themselves (widgets and scoped queries) come from the browser:
 the states are described, in the shape of each page's state object (`WipViewState`,
 `HoldViewState`, `EquipmentViewState` in `frontend/src/pages/**`): an absent key is `undefined`
 (nothing chosen), `None` is `null` (the lots or machines with no value).
+
+A query-backed page (equipment history) gets its bytes per request: its states carry the route's
+parameters under `REQUEST` (taken off before the state reaches the page), and its `states` read
+the table of the whole demo span to choose them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -20,6 +25,7 @@ import pyarrow.compute as pc
 State = dict[str, Any]
 Filters = list[dict[str, Any]]
 HOLD_BUCKETS = 4
+REQUEST = "request"
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,43 @@ def equipment_states(table: pa.Table) -> Iterator[tuple[str, State]]:
         yield f"cell {cell}", equipment(bar[:1], ["prod"], [], cell)
 
 
+def history_states(table: pa.Table) -> Iterator[tuple[str, State]]:
+    """Equipment history over `table` (the whole span): each granularity, a production-day edge,
+    an ISO-week and a month edge, and server filters (groups, families, flags)."""
+    days: list[date] = sorted(set(table.column("TXNDATE").to_pylist()))
+    first, last = days[0], days[-1]
+
+    def history(unit: str, start: date, end: date, **more: str) -> State:
+        request = {"start": start.isoformat(), "end": end.isoformat(), **more}
+        return {"granularity": unit, REQUEST: request}
+
+    for unit in ("day", "week", "month", "year"):
+        yield f"whole span by {unit}", history(unit, first, last)
+    middle = days[len(days) // 2]
+    yield "day buckets across a production-day edge", history("day", middle, middle + timedelta(1))
+    sunday = next(d for d in days[1:] if d.weekday() == 6)
+    yield (
+        "week buckets across a Monday",
+        history("week", sunday - timedelta(1), sunday + timedelta(2)),
+    )
+    month_end = next(d for d in days if (d + timedelta(1)).day == 1)
+    yield "month buckets across a month end", history("month", month_end, month_end + timedelta(1))
+    groups = ",".join(sorted(common(table, "WORKCENTER_GROUP", 2)))
+    family = common(table, "RESOURCEFAMILYNAME", 1)[0]
+    yield (
+        "groups, production",
+        history("week", first, last, workcenter_groups=groups, is_production="true"),
+    )
+    yield (
+        "family, key and monitored",
+        history("month", first, last, families=family, is_key="true", is_monitor="false"),
+    )
+
+
 PAGES: dict[str, PageStates] = {
     "wip-overview": PageStates("wip", overview_states),
     "wip-detail": PageStates("wip", detail_states),
     "hold-detail": PageStates("wip", hold_states),
     "equipment-status": PageStates("resource", equipment_states),
+    "equipment-history": PageStates("resource_history", history_states),
 }

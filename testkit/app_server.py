@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def demo_env(db: Path, workdir: Path) -> dict[str, str]:
     """One worker on a fixed demo database: simulator off, no Redis, a scratch page registry,
-    accounts file and audit log."""
+    accounts file, audit log and watchdog state."""
     return {
         "MES_ENV": "test",
         "MES_DEMO_DB": str(db),
@@ -43,6 +44,7 @@ def demo_env(db: Path, workdir: Path) -> dict[str, str]:
         "MES_PAGE_REGISTRY": str(workdir / "pages.json"),
         "MES_ACCOUNTS_FILE": str(workdir / "accounts.json"),
         "MES_AUDIT_LOG": str(workdir / "audit.jsonl"),
+        "MES_STATE_DIR": str(workdir / "state"),
         "REDIS_URL": "",
     }
 
@@ -56,8 +58,10 @@ class GunicornServer:
         port: int | None = None,
         app: str = "mes_dashboard.wsgi:app",
         log: Path | None = None,
+        command_prefix: list[str] | None = None,
     ) -> None:
         self.app = app
+        self.command_prefix = command_prefix or []
         # a file, not a pipe: nobody reads stderr while the server runs, and a full pipe stalls it
         self.log = log or Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
         self.port = port or free_port()
@@ -71,7 +75,7 @@ class GunicornServer:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
-                [str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
+                [*self.command_prefix, str(gunicorn), "-c", "deploy/gunicorn.conf.py", self.app],
                 cwd=ROOT,
                 env=self.env,
                 stdout=subprocess.DEVNULL,
@@ -130,9 +134,11 @@ class RunningApp:
 
     url: str
 
-    def dataset(self, name: str) -> Payload:
-        """GET /api/v1/datasets/<name> (identity encoding)."""
-        with urllib.request.urlopen(f"{self.url}/api/v1/datasets/{name}", timeout=30) as resp:
+    def dataset(self, name: str, params: Mapping[str, str] | None = None) -> Payload:
+        """GET /api/v1/datasets/<name> (identity encoding); `params` of a query-backed one."""
+        query = f"?{urllib.parse.urlencode(dict(params))}" if params else ""
+        url = f"{self.url}/api/v1/datasets/{name}{query}"
+        with urllib.request.urlopen(url, timeout=60) as resp:
             return Payload(
                 resp.read(), resp.headers["Content-Type"], resp.headers["X-Snapshot-Version"]
             )
@@ -145,15 +151,26 @@ class _QuietHandler(WSGIRequestHandler):
 
 @contextmanager
 def running_app(
-    workdir: Path, *, lots: int = 2000, machines: int = 300, seed: int = 11
+    workdir: Path,
+    *,
+    lots: int = 2000,
+    machines: int = 300,
+    seed: int = 11,
+    history_days: int = 2,
 ) -> Iterator[RunningApp]:
     """Generate a small demo database, build both snapshots once and serve the app in a thread."""
     db = workdir / "demo.sqlite"
-    generate(db, lots=lots, machines=machines, seed=seed, history_days=2)
+    generate(db, lots=lots, machines=machines, seed=seed, history_days=history_days)
     dist = workdir / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html><title>MES</title>")
-    environ = {"MES_ENV": "test", "MES_DEMO_DB": str(db), "MES_DEMO_SIMULATE": "false"}
+    environ = {
+        "MES_ENV": "test",
+        "MES_DEMO_DB": str(db),
+        "MES_DEMO_SIMULATE": "false",
+        "MES_STATE_DIR": str(workdir / "state"),
+        "MES_AUDIT_LOG": str(workdir / "audit.jsonl"),
+    }
     services = build_services(load_settings(environ, env_file=None))
     try:
         built = services.refresh_all()

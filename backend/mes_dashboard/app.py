@@ -12,7 +12,16 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from mes_dashboard.api import datasets, frontend, health, metrics, pages, rate_limit, session
+from mes_dashboard.api import (
+    admin_restart,
+    datasets,
+    frontend,
+    health,
+    metrics,
+    pages,
+    rate_limit,
+    session,
+)
 from mes_dashboard.api.access import Access
 from mes_dashboard.api.problem import problem_response
 from mes_dashboard.api.request_metrics import install_request_metrics
@@ -78,6 +87,7 @@ def create_app(
         app.register_blueprint(module.make_blueprint(services))
     app.register_blueprint(health.make_blueprint(services, access.is_admin))
     app.register_blueprint(pages.make_blueprint(settings, access))
+    app.register_blueprint(admin_restart.make_blueprint(services, access))
     app.register_blueprint(session.make_blueprint(access, gatekeeper))
     app.register_blueprint(frontend.make_blueprint(dist))
     install_request_metrics(app, services.metrics)

@@ -1,6 +1,7 @@
 """The `mes-dashboard` command.
 
 mes-dashboard check-source                      the go-live source report
+mes-dashboard check-runtime                     paths, bind address and settings before a start
 mes-dashboard alert-rules [--output FILE|-]     write the Prometheus alerting rules
 mes-dashboard admin set-password <user>         create or reset a local admin (asks twice)
 mes-dashboard admin set-password <user> --password-stdin
@@ -14,9 +15,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from mes_dashboard.app import DIST
 from mes_dashboard.auth.accounts import AccountError, AccountStore
 from mes_dashboard.config import ConfigError, load_settings
 from mes_dashboard.observability.alert_rules import render_rules
+from mes_dashboard.runtime_check import check_runtime, socket_is_inherited
 from mes_dashboard.services import build_source
 from mes_dashboard.source_check.report import SourceUnreachable, full_report, object_names
 from mes_dashboard.sources.base import OBJECTS
@@ -88,6 +91,18 @@ def set_password(username: str, from_stdin: bool) -> int:
     return 0
 
 
+def check_runtime_command() -> int:
+    """Print the runtime check; 1 when something would stop the start."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"problem: configuration: {exc}", file=sys.stderr)
+        return 1
+    report = check_runtime(settings, DIST, check_bind=not socket_is_inherited())
+    (sys.stderr if report.problems else sys.stdout).write(report.text())
+    return 1 if report.problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the command."""
     parser = argparse.ArgumentParser(prog="mes-dashboard")
@@ -102,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     setpw.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    commands.add_parser("check-runtime", help="check paths, bind address and settings")
     args = parser.parse_args(argv)
+    if args.command == "check-runtime":
+        return check_runtime_command()
     if args.command == "alert-rules":
         return write_alert_rules(args.output)
     if args.command == "admin":

@@ -70,10 +70,17 @@ class Settings:
     port: int = 8080
     workers: int = 2
     threads: int = 8
+    graceful_timeout_s: int = 30
+    worker_timeout_s: int = 60
+    keepalive_s: int = 5
+    max_requests: int = 20000
+    max_requests_jitter: int = 2000
+    pidfile: str = ""
     log_level: str = "INFO"
     secret_key: str = "dev-only-not-secret"
     plant_tz: str = "Asia/Taipei"
     page_registry: str = ".data/pages.json"
+    state_dir: str = ".data/state"
 
     source: str = "demo"
     demo_db: str = ".data/demo.sqlite"
@@ -150,6 +157,17 @@ class Settings:
     sign_in_max_failures: int = 5
     sign_in_window_s: float = 900.0
 
+    # watchdog (watchdog/): probe, restart policy, restart command
+    watchdog_url: str = ""
+    watchdog_interval_s: float = 10.0
+    watchdog_probe_timeout_s: float = 3.0
+    watchdog_failures: int = 3
+    watchdog_cooldown_s: float = 300.0
+    watchdog_budget: int = 3
+    watchdog_window_s: float = 3600.0
+    watchdog_restart_command: str = ""
+    watchdog_history: int = 50
+
     non_quality_hold_reasons: tuple[str, ...] = NON_QUALITY_HOLD_REASONS
     excluded_locations: tuple[str, ...] = EXCLUDED_LOCATIONS
 
@@ -157,6 +175,14 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """The plant time zone."""
         return ZoneInfo(self.plant_tz)
+
+    @property
+    def app_url(self) -> str:
+        """Where the watchdog probes the app (`MES_WATCHDOG_URL`, else host and port)."""
+        if self.watchdog_url:
+            return self.watchdog_url.rstrip("/")
+        host = "127.0.0.1" if self.host in {"0.0.0.0", ""} else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def is_production(self) -> bool:
@@ -231,11 +257,18 @@ def _validate(s: Settings) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"MES_PLANT_TZ: unknown time zone {s.plant_tz!r}") from None
     at_least_one = ("oracle_pool_max", "demo_lots", "demo_pool_max", "breaker_threshold")
-    for name in ("port", "workers", "threads", *at_least_one):
+    watchdog_ints = ("watchdog_failures", "watchdog_budget", "watchdog_history")
+    gunicorn_ints = ("graceful_timeout_s", "worker_timeout_s")
+    for name in ("port", "workers", "threads", *at_least_one, *watchdog_ints, *gunicorn_ints):
         if getattr(s, name) < 1:
             raise ConfigError(f"{_env_name(name)} must be at least 1")
     if s.rate_limit_snapshot < 0 or s.rate_limit_query < 0 or s.breaker_jitter < 0:
         raise ConfigError("MES_RATE_LIMIT_* and MES_BREAKER_JITTER must not be negative")
+    if s.max_requests < 0 or s.max_requests_jitter < 0 or s.watchdog_cooldown_s < 0:
+        raise ConfigError(
+            "MES_MAX_REQUESTS, MES_MAX_REQUESTS_JITTER and MES_WATCHDOG_COOLDOWN_S must not be "
+            "negative"
+        )
     if s.oracle_pool_min > s.oracle_pool_max:
         raise ConfigError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
     if s.demo_history_days < 0:
@@ -248,6 +281,9 @@ def _validate(s: Settings) -> None:
         "query_cache_ttl_s",
         "ldap_timeout_s",
         "sign_in_window_s",
+        "watchdog_interval_s",
+        "watchdog_probe_timeout_s",
+        "watchdog_window_s",
     )
     for name in (*refresh, *positive, "redis_socket_timeout_s", "rate_limit_window_s"):
         if getattr(s, name) <= 0:

@@ -30,6 +30,7 @@ from mes_dashboard.sources.base import OBJECTS, Source
 from mes_dashboard.sources.demo.schema import plant_now
 from mes_dashboard.sources.demo.simulator import Simulator, start_simulator
 from mes_dashboard.sources.guarded import GuardedSource
+from mes_dashboard.watchdog.collector import WatchdogCollector
 
 log = logging.getLogger(__name__)
 SAMPLE_INTERVAL_S = 15.0
@@ -217,6 +218,7 @@ def build_services(
         multiprocess_dir=settings.prometheus_multiproc_dir,
         shared_queries=counter.total if counter is not None else None,
         with_redis=link is not None,
+        collectors=(WatchdogCollector.from_settings(settings),),
     )
 
     def count(dataset: str, n: int) -> None:

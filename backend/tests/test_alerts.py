@@ -164,6 +164,13 @@ def test_the_committed_rules_file_is_the_rendering() -> None:
     assert RULES.read_text(encoding="utf-8") == render_rules()
 
 
+def test_the_runbook_names_every_alert_and_no_other() -> None:
+    runbook = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
+    section = runbook.split("## Alerts and what to do", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == [a.name for a in ALERTS]
+
+
 def test_the_cli_writes_the_rules(tmp_path: Path) -> None:
     assert main(["alert-rules", "--output", str(tmp_path / "rules.yml")]) == 0
     assert (tmp_path / "rules.yml").read_text(encoding="utf-8") == render_rules()

@@ -239,8 +239,7 @@ def test_payload_dictionary_columns_are_dictionary_encoded(client: FlaskClient) 
 def test_pages_and_ui_config(client: FlaskClient) -> None:
     pages = client.get("/api/v1/pages").get_json()
     ids = {p["id"] for p in pages["pages"]}
-    assert {"wip-overview", "equipment-status", "operations"} <= ids
-    assert "equipment-history" not in ids  # in development: admins only
+    assert {"wip-overview", "equipment-status", "equipment-history", "operations"} <= ids
     ui = client.get("/api/v1/ui-config").get_json()
     assert ui["refresh_s"] == {"wip": 600, "resource": 300}
     assert ui["plant_tz"] == "Asia/Taipei"

@@ -236,35 +236,33 @@ def test_registry_editing_is_admin_only_atomic_and_audited(app: Flask, client: F
     registry = Path(settings_of(app).page_registry)
     url = "/api/v1/pages/equipment-history"
     token = csrf_token(client)
-    anonymous = client.put(url, json={"status": "released"}, headers={"X-CSRF-Token": token})
+    anonymous = client.put(url, json={"status": "dev"}, headers={"X-CSRF-Token": token})
     assert_problem(anonymous, 401, "UNAUTHORIZED")
     assert not registry.exists()
     ids = {p["id"] for p in client.get("/api/v1/pages").get_json()["pages"]}
-    assert "equipment-history" not in ids
+    assert "equipment-history" in ids, "released in the packaged registry"
 
     token = sign_in_admin(client, settings_of(app).accounts_file)
-    ids = {p["id"] for p in client.get("/api/v1/pages").get_json()["pages"]}
-    assert "equipment-history" in ids, "admins see dev pages"
     headers = {"X-CSRF-Token": token}
     assert_problem(client.put(url, json={"status": "beta"}, headers=headers), 400, "BAD_REQUEST")
     assert_problem(
         client.put("/api/v1/pages/nope", json={"status": "dev"}, headers=headers), 404, "NOT_FOUND"
     )
-    resp = client.put(url, json={"status": "released"}, headers=headers)
-    assert resp.status_code == 200 and resp.get_json()["status"] == "released"
+    resp = client.put(url, json={"status": "dev"}, headers=headers)
+    assert resp.status_code == 200 and resp.get_json()["status"] == "dev"
     stored = json.loads(registry.read_text())
-    assert (
-        next(p for p in stored["pages"] if p["id"] == "equipment-history")["status"] == "released"
-    )
+    assert next(p for p in stored["pages"] if p["id"] == "equipment-history")["status"] == "dev"
     assert sorted(p.name for p in registry.parent.iterdir() if p.name.startswith(".pages-")) == []
+    ids = {p["id"] for p in client.get("/api/v1/pages").get_json()["pages"]}
+    assert "equipment-history" in ids, "admins see dev pages"
 
     client.delete("/api/v1/session", headers=headers)
     ids = {p["id"] for p in client.get("/api/v1/pages").get_json()["pages"]}
-    assert "equipment-history" in ids, "released for everyone now"
+    assert "equipment-history" not in ids, "a dev page is hidden from everyone else"
     changes = [e for e in audit(app) if e["action"] == "page_status"]
     assert [(e["actor"], e["target"], e["result"], e["reason"]) for e in changes] == [
         (ADMIN, "nope", "not_found", "dev"),
-        (ADMIN, "equipment-history", "ok", "dev -> released"),
+        (ADMIN, "equipment-history", "ok", "released -> dev"),
     ]
 
 

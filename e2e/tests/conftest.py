@@ -23,6 +23,7 @@ from testkit.chromium import BROWSER_TZ, launch
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20251201
 ADMIN, ADMIN_PASSWORD = "e2e-admin", "e2e admin passphrase"
+HISTORY_DAYS = 14
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Server:
     db: Path
     log: Path
     audit_log: Path
+    registry: Path
     _tables: dict[str, pa.Table] = field(default_factory=dict)
 
     def table(self, dataset: str) -> pa.Table:
@@ -44,18 +46,19 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """gunicorn (one worker, so every request sees the same snapshot) on a 3,000-lot demo DB."""
+    """gunicorn (one worker, so every request sees the same snapshot) on a 3,000-lot demo DB with
+    14 days of shift history."""
     if not (ROOT / "frontend" / "dist" / "index.html").is_file():
         pytest.fail("frontend/dist is missing: run `npm run build` (or `make build`) first")
     tmp = tmp_path_factory.mktemp("e2e")
     db = tmp / "demo.sqlite"
-    generate(db, lots=3000, machines=300, seed=SEED, history_days=2)
+    generate(db, lots=3000, machines=300, seed=SEED, history_days=HISTORY_DAYS)
     env = demo_env(db, tmp)
     AccountStore(Path(env["MES_ACCOUNTS_FILE"])).set_password(ADMIN, ADMIN_PASSWORD)
     gunicorn = GunicornServer(env, log=tmp / "gunicorn.log")
     gunicorn.start()
     try:
-        yield Server(gunicorn.url, db, gunicorn.log, Path(env["MES_AUDIT_LOG"]))
+        yield Server(gunicorn.url, db, gunicorn.log, Path(env["MES_AUDIT_LOG"]), tmp / "pages.json")
     finally:
         gunicorn.stop()
 

@@ -1,9 +1,11 @@
-"""Admin sign-in in the browser: an admin sees the Operations detail and its actions; an anonymous
-user sees only the status summary and no actions; sign-ins are audited."""
+"""Admin sign-in in the browser: an admin sees the Operations detail and its actions (page status,
+the watchdog's restart request); an anonymous user sees only the status summary and no actions;
+sign-ins and restart requests are audited."""
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 from playwright.sync_api import Page, expect
@@ -32,6 +34,9 @@ def test_anonymous_user_sees_the_summary_and_no_actions(page: Page, server: Serv
     expect(page.get_by_test_id("ops-settings")).to_have_count(0)
     expect(page.get_by_test_id("ops-pages")).to_have_count(0)
     expect(page.get_by_role("combobox")).to_have_count(0)
+    expect(page.get_by_test_id("ops-watchdog")).to_have_count(0)
+    expect(page.get_by_test_id("ops-restart")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("restart|重啟", re.I))).to_have_count(0)
 
 
 def test_a_wrong_password_is_refused_in_the_dialog(page: Page, console_errors: list[str]) -> None:
@@ -68,6 +73,43 @@ def test_admin_signs_in_and_sees_the_operations_detail(page: Page, server: Serve
     expect(page.get_by_test_id("nav").get_by_role("link", name="設備歷史")).to_have_count(0)
     actions = [(e["actor"], e["action"], e["result"]) for e in _audit(server)]
     assert (ADMIN, "sign_in", "ok") in actions and (ADMIN, "sign_out", "ok") in actions
+
+
+def test_admin_requests_a_restart_and_sees_the_policy_decision(
+    page: Page, server: Server, console_errors: list[str]
+) -> None:
+    page.goto("/#/ops")
+    expect(page.get_by_test_id("ops-summary-note")).to_be_visible()
+    expect(page.get_by_test_id("ops-restart")).to_have_count(0)
+    sign_in(page)
+    expect(page.get_by_test_id("ops-watchdog")).to_be_visible()
+    expect(page.get_by_test_id("ops-watchdog-mode")).to_have_text("—")  # no watchdog has run
+    form = page.get_by_test_id("ops-restart")
+    request = form.get_by_role("button", name="請求重啟")
+    expect(request).to_be_disabled()
+    form.get_by_label("原因").fill("e2e: stuck page")
+    request.click()
+    decision = form.get_by_test_id("ops-restart-decision")
+    expect(decision).to_have_attribute("data-accepted", "true")
+    expect(decision).to_contain_text("scheduled: within policy")
+    expect(page.get_by_test_id("ops-watchdog-pending")).to_have_text("e2e: stuck page")
+
+    request.click()  # the watchdog is not running here, so the first request is still pending
+    expect(decision).to_have_attribute("data-accepted", "false")
+    expect(decision).to_contain_text("RESTART_REFUSED: a restart is already pending")
+    refused = "the server responded with a status of 409 (CONFLICT)"
+    assert [e for e in console_errors if refused in e] == console_errors != []
+    console_errors.clear()  # Chromium logs the refused request (409) itself; nothing else may
+    requests = [
+        (e["actor"], e["action"], e["reason"], e["result"])
+        for e in _audit(server)
+        if e["action"] == "watchdog.restart_request"
+    ]
+    assert requests[-2:] == [
+        (ADMIN, "watchdog.restart_request", "e2e: stuck page", "scheduled"),
+        (ADMIN, "watchdog.restart_request", "e2e: stuck page",
+         "refused: a restart is already pending"),
+    ]  # fmt: skip
 
 
 def _audit(server: Server) -> list[dict[str, str]]:

@@ -11,12 +11,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.tests.conftest import Server
+from mes_dashboard.registry.pages import DEFAULT as DEFAULT_REGISTRY
+from mes_dashboard.registry.pages import write_registry
 
 PAGES = [
     ("#/wip", "page-wip-overview"),
     ("#/wip/detail", "page-wip-detail"),
     ("#/hold", "page-hold-detail"),
     ("#/equipment", "page-equipment"),
+    ("#/equipment/history", "page-equipment-history"),
     ("#/ops", "page-operations"),
 ]
 
@@ -45,9 +48,20 @@ def test_navigation_comes_from_the_page_registry(page: Page, server: Server) -> 
     expect(reports).to_have_attribute("aria-expanded", "false")
 
 
-def test_unknown_and_unreleased_pages_show_not_found(page: Page) -> None:
-    page.goto("/#/equipment/history")
-    expect(page.get_by_test_id("page-not-found")).to_be_visible()
+def test_unknown_and_unreleased_pages_show_not_found(page: Page, server: Server) -> None:
+    registry = json.loads(DEFAULT_REGISTRY.read_text(encoding="utf-8"))
+    for entry in registry["pages"]:
+        if entry["id"] == "equipment-history":
+            entry["status"] = "dev"
+    write_registry(server.registry, registry)
+    try:
+        page.goto("/#/no/such/page")
+        expect(page.get_by_test_id("page-not-found")).to_be_visible()
+        page.goto("/#/equipment/history")
+        page.reload()
+        expect(page.get_by_test_id("page-not-found")).to_be_visible()
+    finally:
+        server.registry.unlink()
 
 
 def test_freshness_badge_shows_the_snapshot_time_in_plant_time(page: Page, server: Server) -> None:

@@ -29,6 +29,11 @@ export const ROUTES: readonly RouteDef[] = [
     component: defineAsyncComponent(() => import("./pages/equipment-status/equipment-status-page.vue")),
   },
   {
+    id: "equipment-history",
+    path: "/equipment/history",
+    component: defineAsyncComponent(() => import("./pages/equipment-history/equipment-history-page.vue")),
+  },
+  {
     id: "operations",
     path: "/ops",
     component: defineAsyncComponent(() => import("./pages/operations/operations-page.vue")),

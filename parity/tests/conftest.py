@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+from playwright.sync_api import Browser
 
-from parity.harness import BrowserCore, browser_core
+from parity.harness import BrowserCore, browser_core, chromium
 
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile(
@@ -43,7 +44,14 @@ settings.load_profile(_profile)
 
 
 @pytest.fixture(scope="session")
-def core() -> Iterator[BrowserCore]:
+def chromium_browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole session (one sync Playwright at a time)."""
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def core(chromium_browser: Browser) -> Iterator[BrowserCore]:
     """`window.mesCore` of the built harness in headless Chromium."""
-    with browser_core() as browser:
+    with browser_core(browser=chromium_browser) as browser:
         yield browser

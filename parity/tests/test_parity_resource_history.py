@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pytest
 from hypothesis import given
+from playwright.sync_api import Browser
 
 from mes_dashboard.reference import evaluate
 from parity.harness import BrowserCore, browser_core
@@ -20,9 +21,9 @@ ZONES = ["UTC", "Asia/Taipei", "America/Los_Angeles"]
 
 
 @pytest.fixture(scope="module", params=ZONES)
-def zoned_core(request: pytest.FixtureRequest) -> Iterator[BrowserCore]:
+def zoned_core(request: pytest.FixtureRequest, chromium_browser: Browser) -> Iterator[BrowserCore]:
     """`window.mesCore` in a Chromium page whose time zone is the parameter."""
-    with browser_core(timezone_id=request.param) as browser:
+    with browser_core(timezone_id=request.param, browser=chromium_browser) as browser:
         yield browser
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, send_from_directory
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import PathConverter
 
 from mes_dashboard.errors import ApiError
 
@@ -14,9 +16,19 @@ FALLBACK = (
 )
 
 
+class PageConverter(PathConverter):
+    """A path outside api/ and health/, so those answer 404 or 405 from their own routes."""
+
+    regex = r"(?!api/|health/)[^/].*?"
+
+
 def make_blueprint(dist: Path) -> Blueprint:
     """Static pages and assets from `dist`."""
     bp = Blueprint("frontend", __name__)
+
+    @bp.record_once
+    def add_converter(state: BlueprintSetupState) -> None:
+        state.app.url_map.converters["page"] = PageConverter
 
     def page(name: str) -> Response:
         if not (dist / name).is_file():
@@ -31,10 +43,8 @@ def make_blueprint(dist: Path) -> Blueprint:
     def index() -> Response:
         return page("index.html")
 
-    @bp.get("/<path:name>")
+    @bp.get("/<page:name>")
     def asset(name: str) -> Response:
-        if name.startswith(("api/", "health/")):
-            raise ApiError("NOT_FOUND", f"no route /{name}")
         if name.startswith("assets/") and (dist / name).is_file():
             return send_from_directory(dist, name, max_age=31536000)
         if (dist / name).is_file():

@@ -4,6 +4,7 @@ admins; a status summary without settings, source or Redis detail for everyone e
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from flask import Blueprint, Response, jsonify
 from mes_dashboard.api.problems import find_problems
 from mes_dashboard.errors import ApiError
 from mes_dashboard.services import Services
+from mes_dashboard.watchdog.report import health_section
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -59,6 +61,7 @@ def deep_report(services: Services) -> dict[str, Any]:
         "redis": services.redis_status(),
         "dead_threads": services.dead_threads(),
         "alerts": services.alerts.tick(),
+        "watchdog": health_section(services.settings, time.time()),
     }
     report["problems"] = find_problems(report)
     report["status"] = "degraded" if degraded or report["problems"] else "ok"

@@ -24,6 +24,8 @@ ACTIONS = {
     "redis-down": "check redis-server; workers serve their own copies meanwhile",
     "refresher-stopped": "restart the service (its refresher thread has ended)",
     "no-snapshot": "no snapshot yet: the first refresh has not succeeded; check the source",
+    "watchdog-churn-guarded": "the service kept failing and the watchdog stopped restarting it: "
+    "fix the cause, then `mes-dashboard-watchdog clear --reason ...` or an override restart",
 }
 
 
@@ -33,7 +35,7 @@ def problem(kind: str, subject: str, detail: str = "") -> dict[str, str]:
 
 
 def find_problems(report: dict[str, Any]) -> list[dict[str, str]]:
-    """Every problem in a /health/deep report (datasets, probe, breakers, Redis, threads)."""
+    """Every problem in a /health/deep report (datasets, probe, breakers, Redis, watchdog)."""
     found = [problem(d["reason"], name, d["detail"]) for name, d in report["degraded"].items()]
     found += [
         problem("no-snapshot", name)
@@ -50,4 +52,6 @@ def find_problems(report: dict[str, Any]) -> list[dict[str, str]]:
     if redis.get("configured") and not redis.get("healthy", True):
         found.append(problem("redis-down", "redis", redis.get("last_error", "")))
     found += [problem("refresher-stopped", name) for name in report["dead_threads"]]
+    if report["watchdog"].get("mode") == "churn_guarded":
+        found.append(problem("watchdog-churn-guarded", "watchdog", "automatic restarts stopped"))
     return found

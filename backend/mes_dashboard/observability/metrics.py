@@ -3,8 +3,10 @@
     Metrics(multiprocess_dir)
      ├── events      counted where they happen: requests, retries, refresh results,
      │               breaker transitions, source queries (without Redis)
-     └── gauges      set by `Services.sample_metrics()` from the process's state: snapshot age,
-                     rows, bytes, degraded flag, refresh interval, pools, breaker state, Redis
+     ├── gauges      set by `Services.sample_metrics()` from the process's state: snapshot age,
+     │               rows, bytes, degraded flag, refresh interval, pools, breaker state, Redis
+     └── collectors  read at scrape from elsewhere: cluster-wide query totals (Redis), the
+                     watchdog's state file
 
 Under gunicorn, `PROMETHEUS_MULTIPROC_DIR` is set (deploy/gunicorn.conf.py) and prometheus-client
 writes each worker's values to files there; `render()` merges them, so every worker answers the
@@ -14,7 +16,7 @@ this process's values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from prometheus_client import (
@@ -54,12 +56,13 @@ class Metrics:
         multiprocess_dir: str = "",
         shared_queries: SharedTotal | None = None,
         with_redis: bool = False,
+        collectors: Sequence[Collector] = (),
     ) -> None:
         disable_created_metrics()  # type: ignore[no-untyped-call]
         self.datasets = datasets
         self.multiprocess_dir = multiprocess_dir
         self.registry = CollectorRegistry()
-        self._extra: list[Collector] = []
+        self._extra: list[Collector] = list(collectors)
         self._pool_failures_seen: dict[tuple[str, str], int] = {}
         self._define_events(shared_queries)
         self._define_gauges()

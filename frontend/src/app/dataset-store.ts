@@ -11,6 +11,7 @@ import type { CrossfilterScope, TableInfo } from "../core/worker/protocol";
 import type { CoreClient } from "../core/worker/worker-client";
 import type { FetchClient, Progress, ResponseMeta } from "../net/fetch-client";
 import { createPoller, type Poller, type PollState, type VisibilitySource } from "../net/poller";
+import { createWidgetSync } from "./widget-sync";
 
 export interface LoadedSnapshot {
   info: TableInfo;
@@ -64,7 +65,6 @@ export function createDatasetStore(options: DatasetStoreOptions): DatasetStore {
   const { dataset, fetchClient, core } = options;
   const url = options.url ?? `/api/v1/datasets/${dataset}`;
   const state = shallowRef<DatasetState>(INITIAL);
-  const applied = new Map<string, string>();
   let progress: Progress | null = null;
   let revision = 0;
   let poller: Poller<LoadedSnapshot> | null = null;
@@ -101,13 +101,6 @@ export function createDatasetStore(options: DatasetStoreOptions): DatasetStore {
     }
   };
 
-  /** A failed setFilters leaves the widget unknown, so the next sync sends it again. */
-  const forget = (widget: string, call: Promise<unknown>) =>
-    call.catch((error: unknown) => {
-      applied.set(widget, "?");
-      throw error;
-    });
-
   const start = async () => {
     const intervalMs = await options.intervalMs;
     poller ??= createPoller({ load, intervalMs, jitter: 0.1, visibility: options.visibility, onChange: publish });
@@ -132,21 +125,7 @@ export function createDatasetStore(options: DatasetStoreOptions): DatasetStore {
       await starting;
       await poller?.refresh();
     },
-    async syncWidgets(widgets) {
-      const calls: Promise<unknown>[] = [];
-      for (const [widget, filters] of Object.entries(widgets)) {
-        const text = JSON.stringify(filters);
-        if ((applied.get(widget) ?? "[]") === text) continue;
-        applied.set(widget, text);
-        calls.push(forget(widget, core.setFilters(dataset, widget, filters)));
-      }
-      for (const widget of [...applied.keys()]) {
-        if (Object.hasOwn(widgets, widget)) continue;
-        applied.delete(widget);
-        calls.push(forget(widget, core.setFilters(dataset, widget, [])));
-      }
-      await Promise.all(calls);
-    },
+    syncWidgets: createWidgetSync(core, dataset),
     evaluate: (query, crossfilter) => core.evaluate(dataset, query, crossfilter),
     suggest: (request, scope) => core.suggest(dataset, request, scope),
   };

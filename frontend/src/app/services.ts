@@ -2,12 +2,17 @@
 import { type InjectionKey, inject, type Ref, ref, shallowRef } from "vue";
 import { documentVisibility } from "../browser/document-visibility";
 import { startCoreWorker } from "../browser/start-core-worker";
+import { DATASETS, isSnapshotDataset } from "../core/contracts";
 import { type NavDrawer, navDrawers, type PageRegistry, parseRegistry } from "../core/page-registry";
+import type { Dataset, SnapshotDataset } from "../core/query";
 import type { CoreClient } from "../core/worker/worker-client";
 import { createFetchClient, type FetchClient } from "../net/fetch-client";
 import { createDatasetStores, type DatasetStores } from "./dataset-stores";
+import { createQueryDatasetStore, type QueryDatasetStore } from "./query-dataset-store";
 import { createSessionStore, type SessionStore } from "./session-store";
-import { loadUiConfig, type UiConfig } from "./ui-config";
+import { FALLBACK_DEADLINE_MS, loadUiConfig, type UiConfig } from "./ui-config";
+
+export type QueryDataset = Exclude<Dataset, SnapshotDataset>;
 
 export interface AppServices {
   fetchClient: FetchClient;
@@ -15,6 +20,8 @@ export interface AppServices {
   uiConfig: Promise<UiConfig>;
   /** One store per snapshot dataset of the contract. */
   stores: DatasetStores;
+  /** One store per query-backed dataset of the contract. */
+  queryStores: Readonly<Record<QueryDataset, QueryDatasetStore>>;
   registry: Ref<PageRegistry | null>;
   drawers: Ref<NavDrawer[]>;
   registryError: Ref<Error | null>;
@@ -34,6 +41,17 @@ export function createAppServices(): AppServices {
   const visibility = documentVisibility();
   const uiConfig = loadUiConfig(fetchClient);
   const stores = createDatasetStores({ fetchClient, core, uiConfig, visibility });
+  const queryStores = Object.fromEntries(
+    DATASETS.filter((d) => !isSnapshotDataset(d)).map((dataset) => [
+      dataset,
+      createQueryDatasetStore({
+        dataset,
+        fetchClient,
+        core,
+        deadlineMs: uiConfig.then((c) => c.deadlineMs[dataset] ?? FALLBACK_DEADLINE_MS),
+      }),
+    ]),
+  ) as Record<QueryDataset, QueryDatasetStore>;
   const registry = shallowRef<PageRegistry | null>(null);
   const drawers = shallowRef<NavDrawer[]>([]);
   const registryError = shallowRef<Error | null>(null);
@@ -59,6 +77,7 @@ export function createAppServices(): AppServices {
     core,
     uiConfig,
     stores,
+    queryStores,
     registry,
     drawers,
     registryError,

@@ -1,12 +1,21 @@
 /**
  * A page's view over one dataset: its crossfilter widgets and named queries, evaluated in the core
  * worker whenever they change or a new snapshot is loaded. The last results stay until the next
- * ones arrive, so refreshes never blank the screen; out-of-order answers are dropped.
+ * ones arrive, so refreshes never blank the screen; out-of-order answers are dropped. A query whose
+ * text, widgets and data are those of its last answer is not sent again (a page changing one
+ * widget's query, e.g. a period unit, recomputes only that one).
  */
 import { computed, onScopeDispose, type Ref, ref, type ShallowRef, shallowRef, watch } from "vue";
 import type { Filter, Query, QueryResult } from "../core/query";
 import type { CrossfilterScope } from "../core/worker/protocol";
-import type { DatasetStore } from "./dataset-store";
+
+/** What the queries run on: a store whose table is loaded in the core worker (snapshot or query-backed). */
+export interface QueryTarget {
+  /** `revision` is bumped each time new bytes are loaded; 0 = nothing loaded yet. */
+  readonly state: { readonly value: { revision: number } };
+  syncWidgets(widgets: Readonly<Record<string, readonly Filter[]>>): Promise<void>;
+  evaluate(query: unknown, scope?: CrossfilterScope): Promise<QueryResult>;
+}
 
 export interface ViewQuery {
   query: Query;
@@ -28,12 +37,13 @@ export interface CoreView<K extends string> {
   ready: Ref<boolean>;
 }
 
-export function useCoreQueries<K extends string>(store: DatasetStore, spec: () => ViewSpec<K>): CoreView<K> {
+export function useCoreQueries<K extends string>(store: QueryTarget, spec: () => ViewSpec<K>): CoreView<K> {
   const results = shallowRef<Partial<Record<K, QueryResult>>>({});
   const pending = ref(false);
   const error = ref<Error | null>(null);
   const doneKey = ref("");
   let sequence = 0;
+  let answered = new Map<K, { key: string; result: QueryResult }>();
   const specText = computed(() => JSON.stringify(spec()));
   const runKey = computed(() => `${store.state.value.revision}|${specText.value}`);
 
@@ -42,21 +52,29 @@ export function useCoreQueries<K extends string>(store: DatasetStore, spec: () =
     const current = ++sequence;
     pending.value = true;
     const { widgets, queries } = JSON.parse(specText.value) as ViewSpec<K>;
+    const base = `${store.state.value.revision}|${JSON.stringify(widgets)}|`;
     try {
       await store.syncWidgets(widgets);
       const names = Object.keys(queries) as K[];
+      const keys = names.map((name) => base + JSON.stringify(queries[name] ?? null));
       const answers = await Promise.all(
-        names.map((name) => {
+        names.map((name, i) => {
           const q = queries[name];
+          const known = answered.get(name);
+          if (known && known.key === keys[i]) return Promise.resolve(known.result);
           return q ? store.evaluate(q.query, q.scope ?? "all") : Promise.resolve(null);
         }),
       );
       if (current !== sequence) return;
       const next: Partial<Record<K, QueryResult>> = {};
+      const nextAnswered = new Map<K, { key: string; result: QueryResult }>();
       names.forEach((name, i) => {
         const answer = answers[i];
-        if (answer) next[name] = answer;
+        if (!answer) return;
+        next[name] = answer;
+        nextAnswered.set(name, { key: keys[i] ?? "", result: answer });
       });
+      answered = nextAnswered;
       results.value = next;
       error.value = null;
       doneKey.value = key;

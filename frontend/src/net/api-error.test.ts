@@ -26,6 +26,13 @@ describe("isRetryable", () => {
     expect(error).toMatchObject({ code: "HTTP_502", retryable: true, requestId: "rid", detail: null });
     expect(error.message).toBe("HTTP_502: HTTP 502");
   });
+
+  it("keeps the parameter an INVALID_PARAMETER problem names", () => {
+    const body = JSON.stringify({ code: "INVALID_PARAMETER", detail: "end is before start", parameter: "end" });
+    const error = apiErrorFromResponse(400, new Headers(), body, 0);
+    expect(error).toMatchObject({ code: "INVALID_PARAMETER", retryable: false, parameter: "end" });
+    expect(apiErrorFromResponse(503, new Headers({ "Retry-After": "3" }), "{}", 0).parameter).toBeNull();
+  });
 });
 
 describe("backoff", () => {

@@ -18,6 +18,8 @@ export interface ApiErrorInit {
   requestId?: string | null;
   detail?: string | null;
   title?: string | null;
+  /** The request parameter an INVALID_PARAMETER error names. */
+  parameter?: string | null;
 }
 
 export class ApiError extends Error {
@@ -27,6 +29,7 @@ export class ApiError extends Error {
   readonly retryAfterS: number | null;
   readonly requestId: string | null;
   readonly detail: string | null;
+  readonly parameter: string | null;
   /** Attempts made before giving up (set by the fetch client). */
   attempts = 1;
 
@@ -39,6 +42,7 @@ export class ApiError extends Error {
     this.retryAfterS = init.retryAfterS ?? null;
     this.requestId = init.requestId ?? null;
     this.detail = init.detail ?? null;
+    this.parameter = init.parameter ?? null;
   }
 }
 
@@ -50,6 +54,7 @@ interface ProblemBody {
   request_id?: unknown;
   detail?: unknown;
   title?: unknown;
+  parameter?: unknown;
 }
 
 /**
@@ -85,6 +90,7 @@ export function apiErrorFromResponse(status: number, headers: Headers, bodyText:
     requestId: str(body.request_id) ?? headers.get("X-Request-ID"),
     detail: str(body.detail),
     title: str(body.title) ?? (code ? (errorSpec(code)?.title ?? null) : null),
+    parameter: str(body.parameter),
   });
 }
 

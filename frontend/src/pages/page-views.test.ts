@@ -23,6 +23,12 @@ const STATES: { [P in PageId]: PageState<P>[] } = {
     { filters: [], flags: [], categories: [], cell: null },
     { filters: [], flags: ["prod"], categories: ["down"], cell: { group: "DB", family: null, status: "UDT" } },
   ],
+  "equipment-history": [
+    { granularity: "day" },
+    { granularity: "week" },
+    { granularity: "month" },
+    { granularity: "year" },
+  ],
 };
 
 function eachView(check: (pageId: PageId, state: object) => void): void {
@@ -31,8 +37,8 @@ function eachView(check: (pageId: PageId, state: object) => void): void {
 
 describe("page views", () => {
   it("list every page once, each with its dataset", () => {
-    expect(PAGE_IDS).toEqual(["wip-overview", "wip-detail", "hold-detail", "equipment-status"]);
-    expect(PAGE_IDS.map((p) => PAGE_VIEWS[p].dataset)).toEqual(["wip", "wip", "wip", "resource"]);
+    expect(PAGE_IDS).toEqual(["wip-overview", "wip-detail", "hold-detail", "equipment-status", "equipment-history"]);
+    expect(PAGE_IDS.map((p) => PAGE_VIEWS[p].dataset)).toEqual(["wip", "wip", "wip", "resource", "resource_history"]);
     expect(isPageId("wip-overview")).toBe(true);
     expect(isPageId("toString")).toBe(false);
   });

@@ -4,6 +4,7 @@
  */
 import type { Dataset, Filter, Query } from "../core/query";
 import type { CrossfilterScope } from "../core/worker/protocol";
+import { equipmentHistoryViews } from "./equipment-history/history-queries";
 import { equipmentStatusViews } from "./equipment-status/equipment-queries";
 import { holdDetailViews } from "./hold-detail/hold-queries";
 import type { PageView } from "./page-view";
@@ -15,6 +16,7 @@ export const PAGE_VIEWS = {
   "wip-detail": { dataset: "wip", views: wipDetailViews },
   "hold-detail": { dataset: "wip", views: holdDetailViews },
   "equipment-status": { dataset: "resource", views: equipmentStatusViews },
+  "equipment-history": { dataset: "resource_history", views: equipmentHistoryViews },
 } as const satisfies Record<string, { dataset: Dataset; views: (state: never) => PageView }>;
 
 export type PageId = keyof typeof PAGE_VIEWS;

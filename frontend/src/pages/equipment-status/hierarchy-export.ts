@@ -1,12 +1,13 @@
-/** CSV of the whole equipment hierarchy (every level, whatever is expanded). */
+/** CSV of the whole equipment hierarchy (every level, whatever is expanded), headers from the dataset's contract. */
 import { type CsvColumn, csvColumns } from "../../core/csv-export";
 import type { HierarchyNode } from "../../core/hierarchy-matrix";
-import type { ResultRow } from "../../core/query";
+import type { Dataset, ResultRow } from "../../core/query";
 
 export function hierarchyCsv(
   tree: readonly HierarchyNode[],
   metrics: readonly string[],
   levelHeader: string,
+  dataset: Dataset = "resource",
 ): { rows: ResultRow[]; columns: CsvColumn[] } {
   const rows: ResultRow[] = [];
   const walk = (nodes: readonly HierarchyNode[]) => {
@@ -27,7 +28,7 @@ export function hierarchyCsv(
     rows,
     columns: [
       { key: "level", header: levelHeader, type: "number" },
-      ...csvColumns("resource", ["WORKCENTER_GROUP", "RESOURCEFAMILYNAME", "RESOURCEID", "RESOURCENAME", ...metrics]),
+      ...csvColumns(dataset, ["WORKCENTER_GROUP", "RESOURCEFAMILYNAME", "RESOURCEID", "RESOURCENAME", ...metrics]),
     ],
   };
 }

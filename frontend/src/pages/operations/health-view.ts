@@ -74,7 +74,7 @@ export function flatten(value: unknown, prefix = ""): KeyValue[] {
   return [{ key: prefix, value: String(value) === "" ? "—" : String(value) }];
 }
 
-export const KNOWN_SECTIONS = new Set(["status", "datasets", "degraded", "settings"]);
+export const KNOWN_SECTIONS = new Set(["status", "datasets", "degraded", "settings", "watchdog"]);
 
 /** Sections other than the known ones (redis, pool, breaker, alerts ... as the backend adds them). */
 export function otherSections(body: Record<string, unknown>): { name: string; rows: KeyValue[] }[] {

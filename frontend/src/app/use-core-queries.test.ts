@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { effectScope, nextTick, ref, shallowRef } from "vue";
+import type { QueryResult } from "../core/query";
+import { type QueryTarget, useCoreQueries } from "./use-core-queries";
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) {
+    await nextTick();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+};
+
+function fakeStore() {
+  const state = shallowRef({ revision: 1 });
+  const evaluated: string[] = [];
+  const store: QueryTarget = {
+    state,
+    syncWidgets: async () => {},
+    evaluate: async (query) => {
+      evaluated.push(JSON.stringify(query));
+      return { rows: [], total: { n: evaluated.length } } as QueryResult;
+    },
+  };
+  return { store, state, evaluated };
+}
+
+describe("useCoreQueries", () => {
+  it("sends again only the queries whose text, widgets or data changed", async () => {
+    const { store, state, evaluated } = fakeStore();
+    const unit = ref<"day" | "week">("day");
+    const scope = effectScope();
+    const view = scope.run(() =>
+      useCoreQueries(store, () => ({
+        widgets: {},
+        queries: {
+          kpi: { query: { dataset: "resource_history", metrics: ["hours"] } },
+          trend: { query: { dataset: "resource_history", groupBy: [{ period: "TXNDATE", unit: unit.value }] } },
+        },
+      })),
+    );
+    await settle();
+    expect(evaluated).toHaveLength(2);
+    const kpi = view?.results.value.kpi;
+    unit.value = "week";
+    await settle();
+    expect(evaluated).toHaveLength(3);
+    expect(evaluated[2]).toContain("week");
+    expect(view?.results.value.kpi).toBe(kpi);
+    state.value = { revision: 2 };
+    await settle();
+    expect(evaluated).toHaveLength(5);
+    scope.stop();
+  });
+});
