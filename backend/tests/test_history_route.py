@@ -67,6 +67,7 @@ def test_a_range_answers_arrow_with_the_snapshot_headers(client: FlaskClient) ->
     for name in ("ETag", "X-Snapshot-Version", "X-Snapshot-Generated-At", "X-Data-Age-Seconds"):
         assert resp.headers[name]
     assert resp.headers["ETag"] == f'"{resp.headers["X-Snapshot-Version"]}"'
+    assert "X-Degraded" not in resp.headers  # never an empty X-Degraded
     again = client.get(WEEK, headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304 and again.headers["ETag"] == resp.headers["ETag"]
     zstd = client.get(WEEK, headers={"Accept-Encoding": "zstd"})
