@@ -84,7 +84,7 @@ bench: setup build ## Benchmarks (long, ~15 min; results recorded under bench/re
 	$(PY) bench/table_scroll.py --wait-idle 30
 	$(PY) bench/retry_spread.py
 
-gates: setup ## Resilience drills (reload, worker kill, watchdog); results in bench/results/gates.*
+gates: setup ## Resilience drills (reload, worker kill, watchdog, source and Redis outages, pool pressure, breaker, soak); results in bench/results/gates.*
 	@command -v redis-server >/dev/null || scripts/ensure-system-deps.sh
 	$(PY) bench/gates.py
 

@@ -14,6 +14,7 @@ from mes_dashboard.resilience.db_errors import DbError, DbErrorKind
 from mes_dashboard.sources.demo.faults import FaultSwitch, parse_faults
 from mes_dashboard.sources.demo.generator import generate
 from mes_dashboard.sources.demo.source import DemoSource
+from mes_dashboard.sources.history_filter import HistoryFilter
 
 NOW = datetime(2026, 11, 28, 8, 0, 0)
 
@@ -110,3 +111,23 @@ def test_production_refuses_the_fault_switch() -> None:
     load_settings(env, env_file=None)
     with pytest.raises(ConfigError, match="MES_DEMO_FAULTS"):
         load_settings(env | {"MES_DEMO_FAULTS": "/tmp/faults.json"}, env_file=None)
+
+
+def test_a_hanging_history_query_holds_its_in_flight_slot(db: Path, tmp_path: Path) -> None:
+    faults = tmp_path / "faults.json"
+    faults.write_text(json.dumps({"hang": True}))
+    settings = Settings(
+        demo_db=str(db), demo_faults=str(faults), demo_pool_max=1, demo_wait_timeout_ms=100
+    )
+    source = DemoSource.from_settings(settings)
+    query = HistoryFilter(start=NOW.date(), end=NOW.date())
+    first = threading.Thread(target=source.fetch_history, args=(query,))
+    first.start()
+    while source.limit.status()["in_flight"] == 0:
+        threading.Event().wait(0.01)
+    with pytest.raises(DbError) as caught:
+        source.fetch_history(query)
+    assert caught.value.kind is DbErrorKind.POOL_EXHAUSTED
+    faults.write_text("{}")
+    first.join(5)
+    assert source.limit.status()["in_flight"] == 0

@@ -67,6 +67,7 @@ def test_a_range_answers_arrow_with_the_snapshot_headers(client: FlaskClient) ->
     for name in ("ETag", "X-Snapshot-Version", "X-Snapshot-Generated-At", "X-Data-Age-Seconds"):
         assert resp.headers[name]
     assert resp.headers["ETag"] == f'"{resp.headers["X-Snapshot-Version"]}"'
+    assert "X-Degraded" not in resp.headers  # never an empty X-Degraded
     again = client.get(WEEK, headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304 and again.headers["ETag"] == resp.headers["ETag"]
     zstd = client.get(WEEK, headers={"Accept-Encoding": "zstd"})
@@ -163,3 +164,20 @@ def test_ui_config_gives_this_route_a_deadline_beyond_the_server_worst_case(
     s = services.settings
     deadline = client.get("/api/v1/ui-config").get_json()["deadline_ms"]["resource_history"]
     assert deadline > s.demo_wait_timeout_ms + s.demo_call_timeout_ms
+
+
+def test_calls_the_open_circuit_refuses_are_not_counted_as_source_queries(
+    client: FlaskClient, services: Services, tmp_path: Path
+) -> None:
+    guarded = services.source
+    assert isinstance(guarded, GuardedSource)
+    source = guarded.inner
+    assert isinstance(source, DemoSource)
+    shutil.move(source.path, tmp_path / "moved.sqlite")
+    before = queries(services)
+    codes = [client.get(f"{URL}?start=2026-11-{d:02d}&end=2026-11-27").get_json()["code"]
+             for d in range(10, 20)]  # fmt: skip
+    reached = codes.count("DB_UNAVAILABLE")
+    assert reached == services.settings.breaker_threshold
+    assert codes[reached:] == ["CIRCUIT_OPEN"] * (len(codes) - reached)
+    assert queries(services) - before == reached

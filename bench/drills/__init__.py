@@ -8,11 +8,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from drills import reload, watchdog, worker_kill
+from drills import (
+    breaker_swarm,
+    pool_pressure,
+    redis_outage,
+    reload,
+    soak,
+    source_outage,
+    watchdog,
+    worker_kill,
+)
 from drills.gate import Gate
 
 DRILLS: dict[str, Callable[[Path], list[Gate]]] = {
     "sighup_reload": reload.run,
     "worker_kill": worker_kill.run,
     "watchdog": watchdog.run,
+    "source_outage": source_outage.run,
+    "redis_outage": redis_outage.run,
+    "pool_pressure": pool_pressure.run,
+    "breaker_swarm": breaker_swarm.run,
+    "soak": soak.run,
 }

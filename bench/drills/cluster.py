@@ -41,6 +41,8 @@ def cluster_env(workdir: Path, redis_url: str) -> dict[str, str]:
         "MES_AUDIT_LOG": str(workdir / "audit.jsonl"),
         "MES_PAGE_REGISTRY": str(workdir / "pages.json"),
         "REDIS_URL": redis_url,
+        "MES_RATE_LIMIT_SNAPSHOT": "0",
+        "MES_RATE_LIMIT_QUERY": "0",
     }
 
 

@@ -131,7 +131,6 @@ def _result_headers(result: QueryResult) -> dict[str, str]:
         "X-Snapshot-Generated-At": stamp,
         "X-Snapshot-Time": stamp,
         "X-Data-Age-Seconds": str(int(age)),
-        "X-Degraded": "",
     }
 
 

@@ -13,6 +13,7 @@ from mes_dashboard.cluster.query_cache import QueryCache
 from mes_dashboard.datasets.history_params import cache_key, parse_history_params
 from mes_dashboard.datasets.query_result import QueryResult, encode_result
 from mes_dashboard.datasets.resource_history import NAME, build_history
+from mes_dashboard.resilience.breaker import CircuitOpen
 from mes_dashboard.sources.base import Source
 from mes_dashboard.sources.history_filter import HistoryFilter
 
@@ -48,8 +49,7 @@ class HistoryRunner:
         return QueryResult.from_bytes(raw)
 
     def _load(self, query: HistoryFilter, machines: pa.Table) -> bytes:
-        self.count(NAME, 1)
-        table = build_history(self.source.fetch_history(query), machines, self.plant_tz)
+        table = build_history(self._fetch(query), machines, self.plant_tz)
         params = {
             "start": query.start.isoformat(),
             "end": query.end.isoformat(),
@@ -58,3 +58,15 @@ class HistoryRunner:
             "flags": dict(query.flags),
         }
         return encode_result(NAME, table, datetime.now(UTC), params).to_bytes()
+
+    def _fetch(self, query: HistoryFilter) -> pa.Table:
+        """The source's rows, counted as a query unless the breaker refused the call."""
+        try:
+            rows = self.source.fetch_history(query)
+        except CircuitOpen:
+            raise
+        except BaseException:
+            self.count(NAME, 1)
+            raise
+        self.count(NAME, 1)
+        return rows

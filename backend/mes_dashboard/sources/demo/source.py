@@ -188,12 +188,12 @@ class DemoSource:
 
     def fetch_history(self, query: HistoryFilter) -> pa.Table:
         """Hours per machine, production day and status for the query, summed in SQL; at most
-        `limit` at once, each bounded by the call timeout."""
+        `limit` at once, each bounded by the call timeout. A slow or hanging fault holds the
+        slot, as a slow database holds its session."""
         sql, params = history_sql(self.tables, self.excluded_locations, query)
-        faults = self.faults.enter(HISTORY_OBJECT)
-        if HISTORY_OBJECT in faults.empty:
-            sql += " LIMIT 0"
         with self.limit.slot():
+            if HISTORY_OBJECT in self.faults.enter(HISTORY_OBJECT).empty:
+                sql += " LIMIT 0"
             wait_ms = self.limit.wait_timeout_ms
             return run_history(self._connect, sql, params, self.call_timeout_ms, wait_ms)
 
