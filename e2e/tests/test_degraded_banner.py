@@ -44,7 +44,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, faults: Path) -> Iterator[S
     gunicorn = GunicornServer(env, log=tmp / "gunicorn.log")
     gunicorn.start()
     try:
-        yield Server(gunicorn.url, db, gunicorn.log, Path(env["MES_AUDIT_LOG"]))
+        yield Server(gunicorn.url, db, gunicorn.log, Path(env["MES_AUDIT_LOG"]), tmp / "pages.json")
     finally:
         faults.write_text("{}")
         gunicorn.stop()
