@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { datasetHealth, datasetSummary, flatten, otherSections } from "./health-view";
+import { translate } from "../../i18n/i18n";
+import { datasetHealth, datasetSummary, flatten, otherSections, sectionTitleKey } from "./health-view";
 
 const body = {
   status: "degraded",
@@ -74,5 +75,21 @@ describe("health view", () => {
     ]);
     expect(datasetSummary(body)[0]).toMatchObject({ name: "wip", version: "v1", degraded: false });
     expect(otherSections(summary)).toEqual([]);
+  });
+});
+
+describe("sectionTitleKey", () => {
+  it("names every section /health/deep reports today, in both languages", () => {
+    for (const name of ["redis", "database", "source", "breakers", "dead_threads", "alerts", "problems"]) {
+      const key = sectionTitleKey(name);
+      expect(key).not.toBeNull();
+      if (!key) continue;
+      expect(translate("en", key)).not.toBe(name);
+      if (name !== "redis") expect(translate("zh-TW", key)).not.toBe(translate("en", key));
+    }
+  });
+
+  it("leaves a section it does not know to its own name", () => {
+    expect(sectionTitleKey("future_section")).toBeNull();
   });
 });

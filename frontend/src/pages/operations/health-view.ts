@@ -1,3 +1,5 @@
+import type { MessageKey } from "../../i18n/i18n";
+
 /** /health/deep as display rows: datasets, and any other section flattened to key/value text. */
 export interface KeyValue {
   key: string;
@@ -75,6 +77,21 @@ export function flatten(value: unknown, prefix = ""): KeyValue[] {
 }
 
 export const KNOWN_SECTIONS = new Set(["status", "datasets", "degraded", "settings", "watchdog"]);
+
+const SECTION_TITLES: Readonly<Record<string, MessageKey>> = {
+  redis: "ops.redis",
+  database: "ops.section.database",
+  source: "ops.section.source",
+  breakers: "ops.section.breakers",
+  dead_threads: "ops.section.dead_threads",
+  alerts: "ops.section.alerts",
+  problems: "ops.section.problems",
+};
+
+/** The message key of a section's title; null for a section this build does not know (shown by name). */
+export function sectionTitleKey(name: string): MessageKey | null {
+  return SECTION_TITLES[name] ?? null;
+}
 
 /** Sections other than the known ones (redis, pool, breaker, alerts ... as the backend adds them). */
 export function otherSections(body: Record<string, unknown>): { name: string; rows: KeyValue[] }[] {
