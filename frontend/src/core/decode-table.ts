@@ -1,5 +1,5 @@
 /** Arrow IPC stream bytes -> the columnar Table the kernels read (decoded with flechette). */
-import { DateUnit, TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
+import { DateUnit, type Schema, TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
 import { DecodeError } from "./core-error";
 import type { Column, Table, Utf8Column, Utf8Text } from "./table";
 
@@ -30,8 +30,11 @@ interface DecodedColumns {
 
 const STRING_TYPES: ReadonlySet<number> = new Set([Type.Utf8, Type.LargeUtf8, Type.Utf8View]);
 
+/** A decoded table with the columns it could not read and the stream's Arrow schema (for re-encoding). */
+export type DecodedTable = Table & { skippedColumns: string[]; schema: Schema };
+
 /** Decode IPC stream bytes (one or more record batches, any dictionary batches) into a Table. */
-export function decodeTable(bytes: Uint8Array | ArrayBuffer): Table & { skippedColumns: string[] } {
+export function decodeTable(bytes: Uint8Array | ArrayBuffer): DecodedTable {
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw new DecodeError("expected the IPC bytes as a Uint8Array or ArrayBuffer");
   }
@@ -46,7 +49,7 @@ export function decodeTable(bytes: Uint8Array | ArrayBuffer): Table & { skippedC
   return _decodeTable(arrow);
 }
 
-function _decodeTable(arrow: ReturnType<typeof tableFromIPC>) {
+function _decodeTable(arrow: ReturnType<typeof tableFromIPC>): DecodedTable {
   const numRows = arrow.numRows;
   const decoded: DecodedColumns = { names: [], columns: new Map(), skipped: [] };
   arrow.schema.fields.forEach((field, i) => {
@@ -68,6 +71,7 @@ function _decodeTable(arrow: ReturnType<typeof tableFromIPC>) {
     snapshotTime: Number.isNaN(parsed) ? null : parsed,
     version: metadata.version ?? null,
     skippedColumns: decoded.skipped,
+    schema: arrow.schema,
   };
 }
 
