@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deltaOf, ipcOf, type Row, snapshotMeta, sortedRows } from "../../test-support/delta-ipc";
 import { seededRandom } from "../../test-support/seeded-random";
-import { applyDelta, COMPACT_MIN } from "./apply-delta";
+import { applyDelta, COMPACT_MIN, MAX_CHAIN } from "./apply-delta";
 import { CoreError, DecodeError } from "./core-error";
 import { decodeTable } from "./decode-table";
 import { encodeTable } from "./encode-table";
@@ -137,6 +137,27 @@ describe("applyDelta", () => {
       const column = table.columns.get("CAT");
       if (column?.kind !== "dictionary") throw new Error("expected a dictionary column");
       expect(new Set(column.dictionary).size).toBe(column.dictionary.length);
+    }
+  });
+
+  it("chains more deltas than MAX_CHAIN with no column read in between, and leaves every base intact", () => {
+    const random = seededRandom(7);
+    const versions: Row[][] = [base];
+    for (let v = 1; v <= MAX_CHAIN * 2 + 1; v++) {
+      const previous = versions[v - 1] as Row[];
+      const kept = previous.filter(() => random.chance(0.8)).map((r) => (random.chance(0.3) ? { ...r, QTY: v } : r));
+      const added = [row(`n${v}`, { CAT: `C${v}` }), row(`a${v}`, { NAME: `ü${v}` })];
+      versions.push(sortedRows([...kept, ...added]));
+    }
+    const tables: Table[] = [decodeTable(ipcOf(base, snapshotMeta("v0")))];
+    for (let v = 1; v < versions.length; v++) {
+      const delta = deltaOf(versions[v - 1] as Row[], versions[v] as Row[], `v${v - 1}`, `v${v}`);
+      tables.push(applyDelta(tables[v - 1] as Table, delta, KEY));
+    }
+    // The newest first: it reads through the chain of unread columns before any base is read.
+    for (let v = tables.length - 1; v >= 0; v--) {
+      const full = decodeTable(ipcOf(versions[v] as Row[], snapshotMeta(`v${v}`)));
+      expect(contents(tables[v] as Table)).toEqual(contents(full));
     }
   });
 

@@ -5,13 +5,15 @@
  * applies to), `delta_removed` (JSON array of removed keys, ascending code points) and
  * `delta_upserts` (row count), and the rows of B that are new or changed since A (full rows,
  * ascending key). table(A) minus removed keys minus upserted keys, plus the upserted rows, in key
- * order, is table(B). Both sides are sorted by key, so the result is built in one pass: each
- * upserted and removed key is found in A by binary search, and every column is copied as runs
- * (TypedArray.set over subarrays) of A's rows and the delta's rows.
+ * order, is table(B). Both sides are sorted by key: each upserted and removed key is found in A by
+ * a galloping binary search (compared in place on the joined key text), which gives B as runs of
+ * A's rows and the delta's rows. Each column is then copied run by run (TypedArray.set over long
+ * runs) when it is first read, so applying costs the delta's decode and the key search, and a query
+ * pays only for the columns it reads (see MAX_CHAIN).
  *
- * Dictionaries: the delta's codes are mapped into A's dictionary, new values appended. A value no
- * longer used stays in the dictionary as an entry without rows, which every consumer already
- * ignores (a full load with replacement dictionaries has such entries too: suggest ranks entries
+ * Dictionaries: the delta's codes are mapped into A's dictionary (one scan of it per column and
+ * delta), new values appended. A value no longer used stays in the dictionary as an entry without
+ * rows, which every consumer already ignores (a full load with replacement dictionaries has such entries too: suggest ranks entries
  * by their rows, group-by emits groups of rows, filters match rows). To bound the growth over many
  * deltas, a dictionary is compacted (unused entries dropped, codes remapped) once the values
  * appended since its last compaction outnumber max(COMPACT_MIN, the entries it kept then).
@@ -63,7 +65,7 @@ export function applyDelta(
   checkSameColumns(table, delta);
   const key = options.key ?? (meta.dataset && isDataset(meta.dataset) ? datasetKey(meta.dataset) : null);
   if (!key) throw new DecodeError("the delta names no dataset with a key column");
-  const keyA = keyReader(table, key);
+  const keyA = rowComparator(table, key);
   const keyD = keyReader(delta, key);
   const upserts = Array.from({ length: delta.numRows }, (_, i) => keyD(i));
   checkAscending(upserts, "upserted keys");
@@ -151,6 +153,41 @@ function keyReader(table: Table, key: string): (row: number) => string {
   return (row) => keyOrThrow(values[row] ?? null, key, row);
 }
 
+/** Code-point order of row `row`'s key against `key` (negative: the row's key is smaller). */
+type CompareRow = (row: number, key: string) => number;
+
+/** Compares A's keys in place: a joined utf8 column without a substring per probe. */
+function rowComparator(table: Table, key: string): CompareRow {
+  const column = table.columns.get(key);
+  const joined = column?.kind === "utf8" ? (column.text?.() ?? null) : null;
+  if (!joined) {
+    const keyOf = keyReader(table, key);
+    return (row, other) => compareCodePoints(keyOf(row), other);
+  }
+  const { text, offsets, valid } = joined;
+  return (row, other) => {
+    if (valid && !valid[row]) keyOrThrow(null, key, row);
+    return compareRange(text, offsets[row] as number, offsets[row + 1] as number, other);
+  };
+}
+
+/** compareCodePoints(text.slice(start, end), key) without the slice. */
+function compareRange(text: string, start: number, end: number, key: string): number {
+  const length = end - start;
+  const n = Math.min(length, key.length);
+  for (let i = 0; i < n; i++) {
+    let x = text.charCodeAt(start + i);
+    let y = key.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x < y ? -1 : 1;
+  }
+  return length === key.length ? 0 : length < key.length ? -1 : 1;
+}
+
 function code(codes: Int32Array, row: number): number {
   return codes[row] ?? -1;
 }
@@ -160,38 +197,44 @@ function keyOrThrow(value: string | null, key: string, row: number): string {
   return value;
 }
 
-/** The first row of A (sorted by key) whose key is >= `key`, searching rows [from, n). */
-function lowerBound(keyA: (row: number) => string, n: number, from: number, key: string): number {
+/**
+ * The first row of A (sorted by key) whose key is >= `key`, searching rows [from, n). Galloping
+ * from `from` (the previous key's row): keys of one delta are near each other in A, so the probes
+ * stay in memory the previous search just read.
+ */
+function lowerBound(keyA: CompareRow, n: number, from: number, key: string): number {
   let lo = from;
-  let hi = n;
+  let step = 1;
+  let hi = from;
+  while (hi < n && keyA(hi, key) < 0) {
+    lo = hi + 1;
+    hi = from + step;
+    step *= 2;
+  }
+  hi = Math.min(hi, n);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareCodePoints(keyA(mid), key) < 0) lo = mid + 1;
+    if (keyA(mid, key) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** The result as runs of A's rows and the delta's rows, in key order. */
-function planRuns(
-  n: number,
-  keyA: (row: number) => string,
-  upserts: readonly string[],
-  removed: readonly string[],
-): Runs {
+function planRuns(n: number, keyA: CompareRow, upserts: readonly string[], removed: readonly string[]): Runs {
   const insertAt = new Int32Array(upserts.length);
   const dropped: number[] = [];
   let from = 0;
   for (let j = 0; j < upserts.length; j++) {
     const at = lowerBound(keyA, n, from, upserts[j] as string);
     insertAt[j] = at;
-    if (at < n && keyA(at) === upserts[j]) dropped.push(at);
+    if (at < n && keyA(at, upserts[j] as string) === 0) dropped.push(at);
     from = at;
   }
   from = 0;
   for (const key of removed) {
     const at = lowerBound(keyA, n, from, key);
-    if (at < n && keyA(at) === key) dropped.push(at);
+    if (at < n && keyA(at, key) === 0) dropped.push(at);
     from = at;
   }
   // Both lists ascend; merged and deduplicated (a key both removed and upserted is dropped once).
@@ -233,105 +276,162 @@ function countRows(runs: Runs): number {
   return total;
 }
 
+/**
+ * Columns are merged on first use (a getter materializes them, like decodeTable's lazy strings):
+ * applying a delta costs the delta's decode and the key search, and each column is copied once a
+ * query reads it. A column left unread over several deltas would chain them; the chain is cut at
+ * MAX_CHAIN by materializing the base column when the next delta comes.
+ */
+export const MAX_CHAIN = 4;
+
+interface Pending {
+  depth: number;
+  force(): void;
+}
+
+const pendingColumns = new WeakMap<Column, Pending>();
+
+/** A getter of `compute()`, run once; its inputs (the closure) are released afterwards. */
+function once<T>(compute: () => T, column: () => Column): () => T {
+  let value: T | undefined;
+  let pending: (() => T) | null = compute;
+  return () => {
+    if (pending) {
+      value = pending();
+      pending = null;
+      pendingColumns.delete(column());
+    }
+    return value as T;
+  };
+}
+
+/** Register a lazy column over `a`; returns the chain depth, after cutting a chain that is too long. */
+function chain(a: Column, column: Column, force: () => void): void {
+  let before = pendingColumns.get(a);
+  if (before && before.depth >= MAX_CHAIN) {
+    before.force();
+    before = undefined;
+  }
+  pendingColumns.set(column, { depth: (before?.depth ?? 0) + 1, force });
+}
+
 function mergeColumn(a: Column, d: Column, runs: Runs, numRows: number): Column {
   if (a.kind === "dictionary") return mergeDictionary(a, d as DictionaryColumn, runs, numRows);
   if (a.kind === "utf8") return mergeUtf8(a, d as Utf8Column, runs, numRows);
   return mergeNumeric(a, d as NumericColumn, runs, numRows);
 }
 
-function mergeNumeric(a: NumericColumn, d: NumericColumn, runs: Runs, numRows: number): NumericColumn {
-  const values = new Float64Array(numRows);
-  const valid = new Uint8Array(numRows);
+/** Runs shorter than this are copied element by element (a subarray per run costs more). */
+const SHORT_RUN = 256;
+
+type Numbers = Float64Array | Int32Array | Uint8Array;
+
+/** Copy each run of `fromA` / `fromD` into a new array of `numRows` elements. */
+function copyRuns<T extends Numbers>(out: T, fromA: T, fromD: T, runs: Runs): T {
   let at = 0;
   for (let r = 0; r < runs.length; r += 3) {
-    const source = runs[r] === 0 ? a : d;
+    const source = runs[r] === 0 ? fromA : fromD;
     const start = runs[r + 1] as number;
-    const end = start + (runs[r + 2] as number);
-    values.set(source.values.subarray(start, end), at);
-    valid.set(source.valid.subarray(start, end), at);
-    at += end - start;
+    const length = runs[r + 2] as number;
+    if (length >= SHORT_RUN) out.set(source.subarray(start, start + length) as never, at);
+    else for (let i = 0; i < length; i++) out[at + i] = source[start + i] as number;
+    at += length;
   }
-  const column: NumericColumn = { kind: d.kind, values, valid };
-  return "timezone" in d ? { ...column, timezone: d.timezone ?? null } : column;
+  return out;
 }
 
-/** Per dictionary array: value -> code (possibly shared along a line of deltas) and compaction bookkeeping. */
-interface DictionaryState {
-  lookup: Map<string, number>;
-  /** Entries kept at the last compaction (or the first delta). */
+function mergeNumeric(a: NumericColumn, d: NumericColumn, runs: Runs, numRows: number): NumericColumn {
+  const merged = once(
+    () => ({
+      values: copyRuns(new Float64Array(numRows), a.values, d.values, runs),
+      valid: copyRuns(new Uint8Array(numRows), a.valid, d.valid, runs),
+    }),
+    () => column,
+  );
+  const column: NumericColumn = {
+    kind: d.kind,
+    get values() {
+      return merged().values;
+    },
+    get valid() {
+      return merged().valid;
+    },
+    ...("timezone" in d ? { timezone: d.timezone ?? null } : {}),
+  };
+  chain(a, column, merged);
+  return column;
+}
+
+/** Per dictionary array made by a delta: entries kept at the last compaction (or the first delta), values appended since. */
+interface Growth {
   kept: number;
-  /** Values appended since then. */
   appended: number;
 }
 
-const dictionaryStates = new WeakMap<readonly string[], DictionaryState>();
-
-function stateOf(dictionary: readonly string[]): DictionaryState {
-  let state = dictionaryStates.get(dictionary);
-  if (!state) {
-    state = { lookup: new Map(dictionary.map((value, k) => [value, k])), kept: dictionary.length, appended: 0 };
-    dictionaryStates.set(dictionary, state);
-  }
-  return state;
-}
-
-/**
- * The code of `value` in `dictionary`, or -1. The lookup holds every value of every dictionary it
- * served (entries are added, never removed), so a value it lacks is in none of them; a code it
- * gives is checked, since a delta applied to a sibling table (the same base twice) may have
- * re-pointed the value at that table's code.
- */
-function findCode(dictionary: readonly string[], state: DictionaryState, value: string): number {
-  const k = state.lookup.get(value);
-  if (k === undefined) return -1;
-  return dictionary[k] === value ? k : dictionary.indexOf(value);
-}
+const growth = new WeakMap<readonly string[], Growth>();
 
 function mergeDictionary(a: DictionaryColumn, d: DictionaryColumn, runs: Runs, numRows: number): DictionaryColumn {
-  const codes = new Int32Array(numRows);
-  let dictionary = a.dictionary;
-  let state: DictionaryState | null = null;
-  const appended: string[] = [];
-  const remap = new Int32Array(d.dictionary.length).fill(-2);
-  const mapCode = (c: number): number => {
-    if (c < 0) return -1;
-    let k = remap[c] as number;
-    if (k === -2) {
-      const value = d.dictionary[c] as string;
-      state ??= stateOf(a.dictionary);
-      k = findCode(a.dictionary, state, value);
-      if (k < 0) {
-        k = a.dictionary.length + appended.length;
-        appended.push(value);
-      }
-      remap[c] = k;
-    }
-    return k;
+  const merged = once(
+    () => mergeCodes(a, d, runs, numRows),
+    () => column,
+  );
+  const column: DictionaryColumn = {
+    kind: "dictionary",
+    get codes() {
+      return merged().codes;
+    },
+    get dictionary() {
+      return merged().dictionary;
+    },
   };
-  let at = 0;
-  for (let r = 0; r < runs.length; r += 3) {
-    const start = runs[r + 1] as number;
-    const length = runs[r + 2] as number;
-    if (runs[r] === 0) codes.set(a.codes.subarray(start, start + length), at);
-    else for (let i = 0; i < length; i++) codes[at + i] = mapCode(d.codes[start + i] ?? -1);
-    at += length;
+  chain(a, column, merged);
+  return column;
+}
+
+function mergeCodes(
+  a: DictionaryColumn,
+  d: DictionaryColumn,
+  runs: Runs,
+  numRows: number,
+): { codes: Int32Array; dictionary: readonly string[] } {
+  const base = a.dictionary;
+  const fromD = d.codes;
+  // The delta's values its rows use, found in A's dictionary by one pass over it (no lookup table
+  // of A's dictionary is kept: building one for a large dictionary costs more than the scan).
+  const wanted = new Map<string, number>();
+  for (let i = 0; i < fromD.length; i++) {
+    const c = fromD[i] as number;
+    if (c >= 0 && !wanted.has(d.dictionary[c] as string)) wanted.set(d.dictionary[c] as string, -1);
   }
-  if (appended.length === 0) return { kind: "dictionary", codes, dictionary };
-  const previous = state ?? stateOf(a.dictionary);
-  dictionary = a.dictionary.concat(appended);
-  for (let i = 0; i < appended.length; i++) previous.lookup.set(appended[i] as string, a.dictionary.length + i);
-  const next: DictionaryState = {
-    lookup: previous.lookup,
-    kept: previous.kept,
-    appended: previous.appended + appended.length,
-  };
-  if (next.appended > Math.max(COMPACT_MIN, next.kept)) return compactDictionary(codes, dictionary);
-  dictionaryStates.set(dictionary, next);
-  return { kind: "dictionary", codes, dictionary };
+  let missing = wanted.size;
+  for (let k = 0; k < base.length && missing > 0; k++) {
+    if (wanted.get(base[k] as string) === -1) {
+      wanted.set(base[k] as string, k);
+      missing--;
+    }
+  }
+  const appended: string[] = [];
+  for (const [value, k] of wanted) if (k < 0) wanted.set(value, base.length + appended.push(value) - 1);
+  const mapped = new Int32Array(fromD.length);
+  for (let i = 0; i < fromD.length; i++) {
+    const c = fromD[i] as number;
+    mapped[i] = c < 0 ? -1 : (wanted.get(d.dictionary[c] as string) as number);
+  }
+  const codes = copyRuns(new Int32Array(numRows), a.codes, mapped, runs);
+  if (appended.length === 0) return { codes, dictionary: base };
+  const dictionary = base.concat(appended);
+  const before = growth.get(base) ?? { kept: base.length, appended: 0 };
+  const after = { kept: before.kept, appended: before.appended + appended.length };
+  if (after.appended > Math.max(COMPACT_MIN, after.kept)) return compactDictionary(codes, dictionary);
+  growth.set(dictionary, after);
+  return { codes, dictionary };
 }
 
 /** Drop the entries no row uses (order kept) and remap the codes in place. */
-export function compactDictionary(codes: Int32Array, dictionary: readonly string[]): DictionaryColumn {
+export function compactDictionary(
+  codes: Int32Array,
+  dictionary: readonly string[],
+): { codes: Int32Array; dictionary: readonly string[] } {
   const used = new Uint8Array(dictionary.length);
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i] as number;
@@ -344,35 +444,51 @@ export function compactDictionary(codes: Int32Array, dictionary: readonly string
     const c = codes[i] as number;
     if (c >= 0) codes[i] = remap[c] as number;
   }
-  dictionaryStates.set(kept, { lookup: new Map(kept.map((value, k) => [value, k])), kept: kept.length, appended: 0 });
-  return { kind: "dictionary", codes, dictionary: kept };
+  growth.set(kept, { kept: kept.length, appended: 0 });
+  return { codes, dictionary: kept };
 }
 
 function mergeUtf8(a: Utf8Column, d: Utf8Column, runs: Runs, numRows: number): Utf8Column {
-  const ta = a.text?.() ?? null;
-  const td = ta ? (d.text?.() ?? null) : null;
-  if (ta && td) {
-    const joined = mergeText(ta, td, runs, numRows);
-    let values: (string | null)[] | null = null;
-    return {
-      kind: "utf8",
-      get values() {
-        values ??= valuesOf(joined, numRows);
-        return values;
-      },
-      text: () => joined,
-    };
-  }
+  const joined = once(
+    (): Utf8Text | null => {
+      const ta = a.text?.() ?? null;
+      const td = ta ? (d.text?.() ?? null) : null;
+      return ta && td ? mergeText(ta, td, runs, numRows) : null;
+    },
+    () => column,
+  );
+  let values: (string | null)[] | null = null;
+  const column: Utf8Column = {
+    kind: "utf8",
+    get values() {
+      if (!values) {
+        const text = joined();
+        values = text ? valuesOf(text, numRows) : mergeValues(a.values, d.values, runs, numRows);
+      }
+      return values;
+    },
+    text: joined,
+  };
+  chain(a, column, joined);
+  return column;
+}
+
+function mergeValues(
+  fromA: readonly (string | null)[],
+  fromD: readonly (string | null)[],
+  runs: Runs,
+  numRows: number,
+): (string | null)[] {
   const values: (string | null)[] = new Array(numRows);
   let at = 0;
   for (let r = 0; r < runs.length; r += 3) {
-    const source = runs[r] === 0 ? a.values : d.values;
+    const source = runs[r] === 0 ? fromA : fromD;
     const start = runs[r + 1] as number;
     const length = runs[r + 2] as number;
     for (let i = 0; i < length; i++) values[at + i] = source[start + i] ?? null;
     at += length;
   }
-  return { kind: "utf8", values };
+  return values;
 }
 
 /** The joined text of the result: slices of both texts, offsets shifted run by run. */
