@@ -1,4 +1,4 @@
-"""A minimal Python writer of delta snapshots (README "Delta snapshots", issue 14) for the parity suite.
+"""A minimal writer of delta snapshots (README "Delta snapshots", issue 14) for the parity suite.
 
 TEMPORARY: replace with mes_dashboard.snapshots.delta once merged (its build_delta over row
 fingerprints is the server's builder); this one compares whole rows and is only meant for the small
@@ -31,9 +31,7 @@ def _canonical(value: Any) -> Any:
 def _rows(table: pa.Table, key: str) -> dict[str, tuple[Any, ...]]:
     columns = [table.column(name).to_pylist() for name in table.column_names]
     keys = table.column(key).to_pylist()
-    return {
-        k: tuple(_canonical(column[i]) for column in columns) for i, k in enumerate(keys)
-    }
+    return {k: tuple(_canonical(column[i]) for column in columns) for i, k in enumerate(keys)}
 
 
 def build_delta(
@@ -62,4 +60,3 @@ def build_delta(
     }
     rows = target.take(pa.array(upserts, pa.int64())) if upserts else target.slice(0, 0)
     return write_ipc(rows, meta)
-
