@@ -130,7 +130,9 @@ def check_view(worker: WorkerCrossfilter, table: pa.Table, view: PageView, stale
     model = CrossfilterModel({w: f for w, f in view.widgets.items() if f})
     names = list(view.queries)
     settings = view.widgets | {w: [] for w in stale}
-    requests = [{"type": "setFilters", "widget": w, "filters": f} for w, f in settings.items()]
+    requests: list[dict[str, Any]] = [
+        {"type": "setFilters", "widget": w, "filters": f} for w, f in settings.items()
+    ]
     requests += [
         {"type": "evaluate", "query": job, "crossfilter": view.queries[name][1]}
         for name in names
