@@ -1,4 +1,4 @@
-"""A minimal writer of delta snapshots (README "Delta snapshots", issue 14) for the parity suite.
+"""A minimal writer of delta snapshots (issue 14, `?since=` in the README) for the parity suite.
 
 TEMPORARY: replace with mes_dashboard.snapshots.delta once merged (its build_delta over row
 fingerprints is the server's builder); this one compares whole rows and is only meant for the small

@@ -1,7 +1,7 @@
 /**
  * Snapshots and deltas as IPC bytes for tests: rows of a small keyed table (dictionary, utf8,
  * int, float, bool, timestamp and date columns) written with flechette, and the delta A -> B in
- * the wire format of README "Delta snapshots" (a test-side builder, independent of apply-delta.ts).
+ * the delta wire format of issue 14 (`?since=` in the README) (a test-side builder, independent of apply-delta.ts).
  */
 import {
   bool,

@@ -1,5 +1,5 @@
 /**
- * Apply a delta snapshot (issue 14, wire format in README "Delta snapshots") to a decoded table.
+ * Apply a delta snapshot (issue 14; wire format: the README's `?since=` API section) to a decoded table.
  *
  * A delta is one Arrow IPC stream: B's schema, B's metadata plus `delta_base` (the version A it
  * applies to), `delta_removed` (JSON array of removed keys, ascending code points) and
