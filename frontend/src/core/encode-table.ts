@@ -279,13 +279,13 @@ function encodeDictionary(
   }
   const { bitWidth, signed } = type.indices;
   const fits = bitWidth <= 32 && kept.length <= 2 ** (bitWidth - (signed ? 1 : 0));
-  const plain = type.dictionary.typeId === Type.Utf8;
-  const dictType: typeof type =
-    fits && plain
-      ? type
-      : { ...type, indices: fits ? type.indices : int32(), dictionary: plain ? type.dictionary : utf8() };
+  // A value type object of its own per column: the encoder keys dictionary ids by that object.
+  const dictType: typeof type = {
+    ...type,
+    indices: fits ? type.indices : int32(),
+    dictionary: type.dictionary.typeId === Type.Utf8 ? { ...type.dictionary } : utf8(),
+  };
   const values = fits ? intArray(type.indices, indices) : indices;
-  // The encoder finds a dictionary's id through its value type object: the batch's type is dictType.dictionary.
   const dictionaryColumn = single(encodeUtf8(dictType.dictionary, { kind: "utf8", values: kept }, kept.length));
   const bits = bitmap(nulls ? valid : null, n);
   const batch: BatchLike = {
