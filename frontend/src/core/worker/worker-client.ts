@@ -16,6 +16,13 @@ export interface WorkerLike {
 export interface CoreClient {
   /** Decode IPC bytes in the worker under `name`; `transfer` moves the buffer instead of copying it. */
   load(name: string, bytes: Uint8Array, options?: { dataset?: Dataset; transfer?: boolean }): Promise<TableInfo>;
+  /**
+   * Apply an Arrow IPC delta (sync spec) to the table loaded as `name`; rejects with code
+   * DELTA_BASE_MISMATCH when that table's version is not the delta's base.
+   */
+  applyDelta(name: string, bytes: Uint8Array, options?: { transfer?: boolean }): Promise<TableInfo>;
+  /** The current table of `name` as one Arrow IPC stream (the local copy after deltas). */
+  encode(name: string): Promise<Uint8Array>;
   drop(name: string): Promise<null>;
   evaluate(name: string, query: unknown, crossfilter?: CrossfilterScope): Promise<QueryResult>;
   setFilters(name: string, widget: string, filters: unknown): Promise<null>;
@@ -58,6 +65,12 @@ export function createCoreClient(worker: WorkerLike): CoreClient {
       const request: CoreRequest = dataset ? { type: "load", name, bytes, dataset } : { type: "load", name, bytes };
       return send(request, transfer && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
     },
+    applyDelta: (name, bytes, options = {}) =>
+      send(
+        { type: "applyDelta", name, bytes },
+        options.transfer && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
+      ),
+    encode: (name) => send({ type: "encode", name }),
     drop: (name) => send({ type: "drop", name }),
     evaluate: (name, query, crossfilter) =>
       send(crossfilter ? { type: "evaluate", name, query, crossfilter } : { type: "evaluate", name, query }),
