@@ -12,11 +12,11 @@
  * a delta is re-encoded in the worker and saved when the page is idle.
  */
 import { type ShallowRef, shallowRef } from "vue";
+import type { SnapshotRecord } from "../browser/snapshot-db";
 import type { Filter, QueryResult, SnapshotDataset } from "../core/query";
 import type { Suggestion, SuggestRequest } from "../core/suggest";
 import type { CrossfilterScope, TableInfo } from "../core/worker/protocol";
 import type { CoreClient } from "../core/worker/worker-client";
-import type { SnapshotRecord } from "../browser/snapshot-db";
 import type { FetchClient, FetchResult, Progress, ResponseMeta } from "../net/fetch-client";
 import { createPoller, type Poller, type PollState, type VisibilitySource } from "../net/poller";
 import type { LocalCopy } from "./local-copy";

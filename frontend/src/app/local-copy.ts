@@ -20,6 +20,19 @@ export interface LocalCopyLimits {
 
 export const DEFAULT_LOCAL_COPY_LIMITS: LocalCopyLimits = { maxBytes: 256 * 1024 * 1024, maxAgeDays: 7 };
 
+/** The limits from build settings (`VITE_LOCAL_COPY_MAX_MB`, `VITE_LOCAL_COPY_MAX_AGE_DAYS`); a missing or bad value keeps its default. */
+export function localCopyLimits(settings: { maxMb?: string; maxAgeDays?: string }): LocalCopyLimits {
+  const positive = (text: string | undefined) => {
+    const value = Number(text);
+    return text !== undefined && text.trim() !== "" && Number.isFinite(value) && value > 0 ? value : null;
+  };
+  const maxMb = positive(settings.maxMb);
+  return {
+    maxBytes: maxMb === null ? DEFAULT_LOCAL_COPY_LIMITS.maxBytes : Math.floor(maxMb * 1024 * 1024),
+    maxAgeDays: positive(settings.maxAgeDays) ?? DEFAULT_LOCAL_COPY_LIMITS.maxAgeDays,
+  };
+}
+
 export interface LocalCopyOptions extends Partial<LocalCopyLimits> {
   /** Null when the browser offers no storage (private mode, IndexedDB missing). */
   storage: SnapshotStorage | null;
