@@ -109,7 +109,9 @@ def expected_lots(url: str) -> str:
     return str(totals(fetch_table(url, "wip"), ["lots"], [NOT_DUMMY])["lots"])
 
 
-def test_a_reload_paints_the_local_copy_and_revalidates_it_with_a_304(page: Page, running: GunicornServer) -> None:
+def test_a_reload_paints_the_local_copy_and_revalidates_it_with_a_304(
+    page: Page, running: GunicornServer
+) -> None:
     lots = expected_lots(running.url)
     page.goto(running.url + "/#/wip")
     expect(page.get_by_test_id("kpi-lots")).to_have_attribute("data-value", lots)
@@ -148,7 +150,9 @@ def test_a_reload_with_the_server_stopped_shows_the_local_copy_under_the_degrade
     expect(banner).to_contain_text("NETWORK_ERROR")
     expect(banner).to_contain_text("本機")
     expect(page.get_by_test_id("fresh-local")).to_be_visible()
-    expect(page.get_by_test_id("freshness")).to_have_attribute("data-snapshot-time", re.compile(r"^\d+$"))
+    expect(page.get_by_test_id("freshness")).to_have_attribute(
+        "data-snapshot-time", re.compile(r"^\d+$")
+    )
     expect(page.get_by_test_id("load-failed")).to_have_count(0)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "local-copy-server-down.png")
