@@ -14,11 +14,11 @@ import mimetypes
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Request, Route, expect
 
+from e2e.local_copy import records, wait_for_record
 from e2e.reference_data import NOT_DUMMY, fetch_table, totals
 from e2e.tests.conftest import ROOT, SEED
 from mes_dashboard.sources.demo.generator import generate
@@ -27,29 +27,6 @@ from testkit.app_server import GunicornServer, demo_env
 DIST = ROOT / "frontend" / "dist"
 SHOTS = Path("/tmp/shots")
 REFUSED = "Failed to load resource: net::ERR_CONNECTION_REFUSED"
-
-# The records in the page's own IndexedDB (without creating the database when it is missing).
-READ_RECORDS = """async () => {
-  const names = (await indexedDB.databases()).map((d) => d.name);
-  if (!names.includes("mes-dashboard")) return [];
-  return await new Promise((resolve, reject) => {
-    const open = indexedDB.open("mes-dashboard");
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains("snapshots")) { db.close(); resolve([]); return; }
-      const request = db.transaction("snapshots").objectStore("snapshots").getAll();
-      request.onerror = () => reject(request.error);
-      request.onsuccess = () => {
-        db.close();
-        resolve(request.result.map((r) => ({
-          dataset: r.dataset, version: r.version, byteLength: r.byteLength,
-          bytes: r.bytes.byteLength, savedAt: r.savedAt,
-        })));
-      };
-    };
-  });
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +51,6 @@ def running(server: GunicornServer) -> GunicornServer:
     if server.proc is None or server.proc.poll() is not None:
         server.start()
     return server
-
-
-def records(page: Page) -> list[dict[str, Any]]:
-    return list(page.evaluate(READ_RECORDS))
-
-
-def wait_for_record(page: Page, dataset: str, newer_than: float = 0) -> dict[str, Any]:
-    """Wait until the page has saved `dataset` (after `newer_than`, epoch ms)."""
-    for _ in range(150):
-        for record in records(page):
-            if record["dataset"] == dataset and record["savedAt"] > newer_than:
-                return record
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no local copy of {dataset} was saved")
 
 
 def serve_pages_from_dist(route: Route) -> None:
