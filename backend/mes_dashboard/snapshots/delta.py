@@ -25,7 +25,7 @@ from functools import lru_cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mes_dashboard.snapshots.encode import compress, decompress, read_ipc, write_ipc
+from mes_dashboard.snapshots.encode import ENCODINGS, compress, decompress, read_ipc, write_ipc
 
 DELTA_KEYS = ("delta_base", "delta_removed", "delta_upserts")
 U64 = pa.uint64()
@@ -224,6 +224,21 @@ def build_delta(
         "delta_upserts": str(upserts.num_rows),
     }
     return write_ipc(upserts, meta)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A stored delta base -> version: its IPC body and precompressed variants."""
+
+    base: str
+    version: str
+    body: bytes
+    variants: dict[str, bytes]
+
+    @classmethod
+    def encode(cls, base: str, version: str, body: bytes) -> Delta:
+        """The delta with its variants compressed (as a snapshot's, once per version pair)."""
+        return cls(base, version, body, {enc: compress(body, enc) for enc in ENCODINGS})
 
 
 def delta_metadata(delta: pa.Table) -> dict[str, str]:
