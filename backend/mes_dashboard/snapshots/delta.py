@@ -8,11 +8,12 @@ are new or changed since A, in B's order. `apply_delta` is the reference of what
 A minus the removed and upserted keys, plus the upserted rows, ordered by key == B.
 
 Digests are computed with Arrow kernels only (no per-row Python): every value is mapped to a
-64-bit hash (strings through a position-weighted byte sum, numbers through their bit pattern,
-dictionaries through their values, so a row's digest does not depend on a dictionary's layout),
-nulls to a constant of their own, and the columns are folded in schema order with a
-splitmix64 finaliser. Equal rows always have equal digests; different rows collide with a
-probability near 2**-57.
+64-bit word (strings through a mixed position-weighted byte sum, numbers and times through their
+bit pattern, dictionaries through their values, so a row's digest does not depend on a
+dictionary's layout), nulls to a constant of their own, and the columns are folded in schema order
+with the splitmix64 finaliser (a bijection) after each. Equal rows always have equal digests; rows
+differing in one number or time never collide; other differences collide with a probability near
+2**-57.
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ def _bits(arr: pa.Array) -> pa.Array:
 
 
 def value_hashes(arr: pa.Array) -> pa.Array:
-    """A uint64 hash per value; every null gets the same constant, distinct from the values."""
+    """A uint64 value per value (strings and dictionary values hashed, numbers and times their
+    bit pattern); every null gets the same constant, distinct from the values."""
     typ = arr.type
     if pa.types.is_dictionary(typ):
         hashed = pc.take(value_hashes(arr.dictionary), arr.indices)
@@ -133,7 +135,7 @@ def value_hashes(arr: pa.Array) -> pa.Array:
         or pa.types.is_boolean(typ)
         or pa.types.is_temporal(typ)
     ):
-        hashed = mix64(pc.add(_bits(arr.cast(typ)), _GOLDEN))
+        hashed = _bits(arr)  # the row fold mixes it (a bijection: no collision on its own)
     else:  # decimals and anything else: their text form
         hashed = _binary_hash(arr.cast(pa.string()))
     if arr.null_count == 0:
@@ -182,11 +184,15 @@ def _keys(table: pa.Table, key: str) -> pa.Array:
 
 
 def fingerprint(table: pa.Table, key: str, version: str) -> Fingerprint:
-    """The fingerprint of a table sorted by `key`; refuses duplicate or null keys."""
+    """The fingerprint of a table sorted by `key`; refuses duplicate or null keys.
+
+    The digests cover every column but the key: rows are only ever compared with the row of the
+    same key, so the key adds nothing (and hashing a unique string column is the costly part).
+    """
     keys = _keys(table, key)
     if keys.null_count or pc.count_distinct(keys).as_py() != len(keys):
         raise ValueError(f"the key column {key!r} has nulls or duplicates; no deltas")
-    return Fingerprint(version, keys, row_digests(table))
+    return Fingerprint(version, keys, row_digests(table.drop_columns([key])))
 
 
 def _compact(table: pa.Table) -> pa.Table:
