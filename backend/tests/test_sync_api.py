@@ -186,5 +186,6 @@ def test_since_is_ignored_with_a_projection(make_app: App) -> None:
     change_lots(services.settings.demo_db, changed=2)
     assert services.refreshers["wip"].refresh_once() == "built"
     resp = client.get(f"{WIP}?since={a}&columns=LOTID,QTY")
-    assert resp.status_code == 200 and "X-Payload" not in resp.headers
+    assert resp.status_code == 200 and resp.headers["X-Payload"] == "full"
+    assert "X-Delta-Base" not in resp.headers
     assert read_ipc(resp.data).column_names == ["LOTID", "QTY"]

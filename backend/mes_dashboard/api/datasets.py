@@ -202,19 +202,21 @@ def make_blueprint(services: Services) -> Blueprint:
         cols = _projection(snap)
         if cols is not None:  # a projection is always full; `since` is ignored
             digest = hashlib.blake2b(",".join(cols).encode(), digest_size=4).hexdigest()
-            etag = f'"{snap.version}.{digest}"'
-            return _send(projections.get(snap, cols), snapshot_headers(snap, name, etag))
-        since = _since()
-        headers = snapshot_headers(snap, name, snap.etag)
-        if since == snap.version:
-            return Response(status=304, headers=headers)
-        delta = services.store.delta(name, since, snap.version) if since else None
-        if delta is not None:
-            headers |= {"X-Payload": "delta", "X-Delta-Base": delta.base}
-            variants = {"identity": delta.body} | delta.variants
-        else:
+            headers = snapshot_headers(snap, name, f'"{snap.version}.{digest}"')
             headers["X-Payload"] = "full"
-            variants = {"identity": snap.body} | snap.variants
+            variants = projections.get(snap, cols)
+        else:
+            since = _since()
+            headers = snapshot_headers(snap, name, snap.etag)
+            if since == snap.version:
+                return Response(status=304, headers=headers)
+            delta = services.store.delta(name, since, snap.version) if since else None
+            if delta is not None:
+                headers |= {"X-Payload": "delta", "X-Delta-Base": delta.base}
+                variants = {"identity": delta.body} | delta.variants
+            else:
+                headers["X-Payload"] = "full"
+                variants = {"identity": snap.body} | snap.variants
         resp = _send(variants, headers)
         if resp.status_code == 200:
             services.metrics.count_payload(name, headers["X-Payload"])
