@@ -164,14 +164,19 @@ class Fingerprint:
     digests: pa.Array
 
     def to_bytes(self) -> bytes:
-        """An IPC stream (zstd-compressed) of the keys and digests, named by version."""
+        """A plain IPC stream (zstd-compressed) of the keys and digests, named by version (not a
+        wire payload: written as is, whatever `write_ipc` does to payloads)."""
         table = pa.table({"key": self.keys, "digest": self.digests})
-        return compress(write_ipc(table, {"version": self.version}), "zstd", fast=True)
+        table = table.replace_schema_metadata({"version": self.version})
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        return compress(sink.getvalue().to_pybytes(), "zstd", fast=True)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Fingerprint:
         """Inverse of `to_bytes`."""
-        table = read_ipc(decompress(data, "zstd"))
+        table = pa.ipc.open_stream(pa.py_buffer(decompress(data, "zstd"))).read_all()
         version = (table.schema.metadata or {})[b"version"].decode()
         return cls(version, table["key"].combine_chunks(), table["digest"].combine_chunks())
 
