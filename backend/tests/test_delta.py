@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mes_dashboard.snapshots.delta import (
@@ -89,8 +89,15 @@ def version_pairs(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str,
     return [{"K": k} | v for k, v in a.items()], [{"K": k} | v for k, v in b.items()]
 
 
+ROW = {"S": "x", "D": "p", "I": 1, "F": 0.5, "B": True, "T": EPOCH}
+
+
 @PROFILE
 @given(version_pairs())
+@example(([], []))
+@example(([], [{"K": "a"} | ROW, {"K": "b"} | ROW]))
+@example(([{"K": "a"} | ROW, {"K": "b"} | ROW], []))
+@example(([{"K": "a"} | ROW], [{"K": "a"} | ROW | {"D": "new"}]))
 def test_applying_the_delta_to_a_gives_b(
     pair: tuple[list[dict[str, Any]], list[dict[str, Any]]],
 ) -> None:
