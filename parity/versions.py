@@ -17,8 +17,8 @@ import pyarrow as pa
 from hypothesis import strategies as st
 
 from mes_dashboard import contracts
+from mes_dashboard.snapshots.delta import build_delta, fingerprint
 from mes_dashboard.snapshots.encode import write_ipc
-from parity.delta import build_delta
 from parity.tables import ID_PREFIXES, ColumnSpec, column_values, contract_columns
 from parity.text import ORDER_PROBES, words
 
@@ -123,5 +123,6 @@ def version_pairs(draw: st.DrawFn, dataset: str) -> VersionPair:
     a = write(dataset, ordered, rows_a, key, "a-version")
     b = write(dataset, ordered, rows_b, key, "b-version")
     table_a, table_b = read(a), read(b)
-    delta = build_delta(table_a, "a-version", table_b, metadata(dataset, "b-version"), key)
+    base = fingerprint(table_a, key, "a-version")
+    delta = build_delta(base, table_b, metadata(dataset, "b-version"), key)
     return VersionPair(dataset, a, b, delta, table_b, {"a": rows_a, "b": rows_b})
