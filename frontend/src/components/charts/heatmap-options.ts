@@ -18,10 +18,12 @@ export function heatmapOptions(input: HeatmapInput): ChartOption {
   return {
     textStyle: { fontFamily: FONT_FAMILY },
     animation: false,
-    grid: { left: 120, right: 24, top: 16, bottom: 72 },
+    // The visual map's end labels stand above its bar: room for them below the x axis labels.
+    grid: { left: 120, right: 24, top: 16, bottom: 88 },
     tooltip: { ...SAFE_TOOLTIP, trigger: "item" },
     xAxis: { type: "category", data: [...input.xCategories], splitArea: { show: true } },
-    yAxis: { type: "category", data: [...input.yCategories], splitArea: { show: true } },
+    // Rows read top to bottom in the given order (as horizontal bars do), not from the x axis up.
+    yAxis: { type: "category", data: [...input.yCategories], splitArea: { show: true }, inverse: true },
     visualMap: {
       min,
       max: max > min ? max : min + 1,
