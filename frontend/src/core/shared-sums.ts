@@ -98,7 +98,11 @@ function slotCodes(slotCount: number): Int32Array {
   return codes;
 }
 
-/** One pass summing the bucket's column into every part whose lookup takes the row's slot. */
+/**
+ * One pass summing the bucket's column into every part whose lookup takes the row's slot. Sums
+ * are kept per part (row order matters to them); counts per slot only, and a part's counts are
+ * then its slots' counts added up (integers, exact in any order).
+ */
 function sumBucket(
   bucket: Bucket,
   lookups: readonly Uint8Array[],
@@ -118,9 +122,8 @@ function sumBucket(
   const groups = grouping.groupCount;
   const partCount = lookups.length;
   const sums = new Float64Array(partCount * groups);
-  const counts = new Float64Array(partCount * groups);
   const totals = new Float64Array(partCount);
-  const totalCounts = new Float64Array(partCount);
+  const slotCounts = new Float64Array(slotCount * groups);
   const { values, valid } = bucket.values;
   sumBySlot(
     selection.rows,
@@ -133,16 +136,22 @@ function sumBucket(
     offsets,
     Int32Array.from(list),
     sums,
-    counts,
     totals,
-    totalCounts,
+    slotCounts,
   );
-  return lookups.map((_, p) => ({
-    sums: sums.subarray(p * groups, (p + 1) * groups),
-    counts: counts.subarray(p * groups, (p + 1) * groups),
-    total: totals[p] as number,
-    totalCount: totalCounts[p] as number,
-  }));
+  return lookups.map((lookup, p) => {
+    const counts = new Float64Array(groups);
+    let totalCount = 0;
+    for (let s = 0; s < slotCount; s++) {
+      if (!lookup[s]) continue;
+      for (let g = 0; g < groups; g++) {
+        const n = slotCounts[s * groups + g] as number;
+        counts[g] = (counts[g] as number) + n;
+        totalCount += n;
+      }
+    }
+    return { sums: sums.subarray(p * groups, (p + 1) * groups), counts, total: totals[p] as number, totalCount };
+  });
 }
 
 /** The hot loop (a function of its own so that V8 optimizes it whole; see selection.ts). */
@@ -157,24 +166,21 @@ function sumBySlot(
   offsets: Int32Array,
   list: Int32Array,
   sums: Float64Array,
-  counts: Float64Array,
   totals: Float64Array,
-  totalCounts: Float64Array,
+  slotCounts: Float64Array,
 ): void {
   for (let j = 0; j < count; j++) {
     const i = rows ? (rows[j] as number) : j;
     if (!valid[i]) continue;
     const slot = (codes[i] as number) + 1;
-    const end = offsets[slot + 1] as number;
     const g = gid ? (gid[j] as number) : 0;
+    slotCounts[slot * groups + g] = (slotCounts[slot * groups + g] as number) + 1;
+    const end = offsets[slot + 1] as number;
     const v = values[i] as number;
     for (let k = offsets[slot] as number; k < end; k++) {
       const p = list[k] as number;
-      const at = p * groups + g;
-      sums[at] = (sums[at] as number) + v;
-      counts[at] = (counts[at] as number) + 1;
+      sums[p * groups + g] = (sums[p * groups + g] as number) + v;
       totals[p] = (totals[p] as number) + v;
-      totalCounts[p] = (totalCounts[p] as number) + 1;
     }
   }
 }
