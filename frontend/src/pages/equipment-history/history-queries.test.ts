@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { PERIOD_UNITS } from "../../core/calendar";
 import { evaluate } from "../../core/evaluate";
 import { makeTable } from "../../core/make-table";
-import { PERIOD_UNITS } from "../../core/calendar";
 import { equipmentHistoryViews, historyQueries, PERIOD, viewGranularity } from "./history-queries";
 
 /** Two machines of one group over a Sunday and a Monday (2026-01-04, 2026-01-05). */
