@@ -92,5 +92,12 @@ describe("lineOptions / heatmapOptions", () => {
     expect(seriesOf(option)[0]?.data).toEqual([[0, 0, 40]]);
     expect((option as { visualMap: { min: number; max: number } }).visualMap).toMatchObject({ min: 40, max: 41 });
     expect((option as { yAxis: { inverse: boolean } }).yAxis.inverse).toBe(true);
+    type Label = { show: boolean; formatter?: (p: { value: unknown }) => string };
+    const label = (o: unknown) => (o as { series: { label: Label }[] }).series[0]?.label;
+    expect(label(option)?.formatter).toBeUndefined();
+    const fixed = label(heatmapOptions({ xCategories: ["d"], yCategories: ["g"], cells: [[0, 0, 53]], decimals: 1 }));
+    expect(fixed?.show).toBe(true);
+    expect(fixed?.formatter?.({ value: [0, 0, 53] })).toBe("53.0");
+    expect(fixed?.formatter?.({ value: [0, 0, 52.66] })).toBe("52.7");
   });
 });

@@ -89,5 +89,6 @@ export function heatOptions(
     }),
     min: 0,
     max: 100,
+    decimals: 1,
   });
 }
