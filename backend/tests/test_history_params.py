@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from mes_dashboard.datasets.history_params import cache_key, parse_history_params
+from mes_dashboard import contracts
+from mes_dashboard.datasets.history_params import MAX_DAYS, cache_key, parse_history_params
 from mes_dashboard.errors import ApiError
 from mes_dashboard.sources.history_filter import HistoryFilter
 
@@ -47,6 +48,18 @@ def test_unknown_values_are_listed() -> None:
     with pytest.raises(ApiError) as info:
         parse(families="F-A,F-X,F-Y")
     assert info.value.extra["unknown_values"] == ["F-X", "F-Y"]
+
+
+def test_the_limit_is_the_field_contract_s_and_the_openapi_text_names_it() -> None:
+    assert MAX_DAYS == contracts.dataset("resource_history")["max_range_days"] == 730
+    (end,) = [
+        p
+        for p in contracts.load("openapi")["paths"]["/api/v1/datasets/resource_history"]["get"][
+            "parameters"
+        ]
+        if p.get("name") == "end"
+    ]
+    assert f"at most {MAX_DAYS} days, both ends included" in end["description"]
 
 
 def test_the_longest_range_is_730_days_and_one_day_is_fine() -> None:

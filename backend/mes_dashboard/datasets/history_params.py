@@ -9,10 +9,12 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import date
 
+from mes_dashboard import contracts
 from mes_dashboard.errors import ApiError
 from mes_dashboard.sources.history_filter import FLAG_COLUMNS, HistoryFilter
 
-MAX_DAYS = 730
+# the longest range, both ends included: one number in the field contract, which the page reads too
+MAX_DAYS: int = contracts.dataset("resource_history")["max_range_days"]
 LISTS = ("workcenter_groups", "families")
 KNOWN = ("start", "end", *LISTS, *FLAG_COLUMNS)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

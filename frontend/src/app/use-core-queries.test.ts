@@ -51,4 +51,44 @@ describe("useCoreQueries", () => {
     expect(evaluated).toHaveLength(5);
     scope.stop();
   });
+
+  it("tells which view the shown results answer, lagging the UI state until the next ones arrive", async () => {
+    const { store } = fakeStore();
+    const gates: (() => void)[] = [];
+    const gated: QueryTarget = {
+      ...store,
+      evaluate: (query, scope) =>
+        new Promise((resolve) => {
+          gates.push(() => resolve(store.evaluate(query, scope)));
+        }),
+    };
+    const unit = ref<"day" | "week">("day");
+    const trendUnit = (v: ReturnType<typeof useCoreQueries<"trend">> | undefined) =>
+      (v?.answered.value?.queries.trend?.query.groupBy?.[0] as { unit?: string } | undefined)?.unit;
+    const scope = effectScope();
+    const view = scope.run(() =>
+      useCoreQueries<"trend">(gated, () => ({
+        widgets: {},
+        queries: {
+          trend: { query: { dataset: "resource_history", groupBy: [{ period: "TXNDATE", unit: unit.value }] } },
+        },
+      })),
+    );
+    await settle();
+    expect(view?.answered.value).toBeNull();
+    for (const open of gates.splice(0)) open();
+    await settle();
+    expect(trendUnit(view)).toBe("day");
+    const dayResult = view?.results.value.trend;
+    unit.value = "week";
+    await settle();
+    expect(gates).toHaveLength(1);
+    expect(trendUnit(view)).toBe("day");
+    expect(view?.results.value.trend).toBe(dayResult);
+    for (const open of gates.splice(0)) open();
+    await settle();
+    expect(trendUnit(view)).toBe("week");
+    expect(view?.results.value.trend).not.toBe(dayResult);
+    scope.stop();
+  });
 });

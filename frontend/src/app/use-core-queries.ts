@@ -30,6 +30,11 @@ export interface ViewSpec<K extends string> {
 
 export interface CoreView<K extends string> {
   results: ShallowRef<Partial<Record<K, QueryResult>>>;
+  /**
+   * The view the results answer (set with them): what a page draws them with, e.g. a period unit,
+   * is read from it rather than from the UI state, which runs ahead while the next ones compute.
+   */
+  answered: ShallowRef<ViewSpec<K> | null>;
   /** True while a run is in flight. */
   pending: Ref<boolean>;
   error: Ref<Error | null>;
@@ -39,11 +44,12 @@ export interface CoreView<K extends string> {
 
 export function useCoreQueries<K extends string>(store: QueryTarget, spec: () => ViewSpec<K>): CoreView<K> {
   const results = shallowRef<Partial<Record<K, QueryResult>>>({});
+  const answered = shallowRef<ViewSpec<K> | null>(null);
   const pending = ref(false);
   const error = ref<Error | null>(null);
   const doneKey = ref("");
   let sequence = 0;
-  let answered = new Map<K, { key: string; result: QueryResult }>();
+  let known = new Map<K, { key: string; result: QueryResult }>();
   const specText = computed(() => JSON.stringify(spec()));
   const runKey = computed(() => `${store.state.value.revision}|${specText.value}`);
 
@@ -51,7 +57,8 @@ export function useCoreQueries<K extends string>(store: QueryTarget, spec: () =>
     if (store.state.value.revision === 0) return;
     const current = ++sequence;
     pending.value = true;
-    const { widgets, queries } = JSON.parse(specText.value) as ViewSpec<K>;
+    const asked = JSON.parse(specText.value) as ViewSpec<K>;
+    const { widgets, queries } = asked;
     const base = `${store.state.value.revision}|${JSON.stringify(widgets)}|`;
     try {
       await store.syncWidgets(widgets);
@@ -60,8 +67,8 @@ export function useCoreQueries<K extends string>(store: QueryTarget, spec: () =>
       const answers = await Promise.all(
         names.map((name, i) => {
           const q = queries[name];
-          const known = answered.get(name);
-          if (known && known.key === keys[i]) return Promise.resolve(known.result);
+          const last = known.get(name);
+          if (last && last.key === keys[i]) return Promise.resolve(last.result);
           return q ? store.evaluate(q.query, q.scope ?? "all") : Promise.resolve(null);
         }),
       );
@@ -74,8 +81,9 @@ export function useCoreQueries<K extends string>(store: QueryTarget, spec: () =>
         next[name] = answer;
         nextAnswered.set(name, { key: keys[i] ?? "", result: answer });
       });
-      answered = nextAnswered;
+      known = nextAnswered;
       results.value = next;
+      answered.value = asked;
       error.value = null;
       doneKey.value = key;
     } catch (thrown) {
@@ -92,5 +100,5 @@ export function useCoreQueries<K extends string>(store: QueryTarget, spec: () =>
     stop();
     sequence += 1;
   });
-  return { results, pending, error, ready: computed(() => doneKey.value !== "") };
+  return { results, answered, pending, error, ready: computed(() => doneKey.value !== "") };
 }

@@ -16,6 +16,39 @@ export interface GroupAssignment {
 /** Where-masks shared by the metrics of one evaluation, keyed by their filters' JSON. */
 export type WhereCache = Map<string, Uint8Array>;
 
+/** One sum/mean part's per-group sums and non-null counts, and both over all selected rows. */
+export interface PartSums {
+  sums: Float64Array;
+  counts: Float64Array;
+  total: number;
+  totalCount: number;
+}
+
+/** Part sums computed ahead for the metrics of one evaluation (shared-sums.ts), keyed by partKey. */
+export type SharedSums = ReadonlyMap<string, PartSums>;
+
+/** One aggregate of a metric: the metric itself, or a ratio's numerator or denominator. */
+export interface MetricPart {
+  agg: AggregateSpec["agg"];
+  field: string | undefined;
+  /** The metric's `where` and the part's own, ANDed. */
+  filters: Filter[];
+}
+
+/** The parts a metric aggregates (a ratio's numerator and denominator, else the metric itself). */
+export function metricParts(metric: MetricSpec): MetricPart[] {
+  const outer = metric.where ?? [];
+  if (metric.agg !== "ratio") return [{ agg: metric.agg, field: metric.field, filters: [...outer] }];
+  const { numerator, denominator } = metric;
+  if (!numerator || !denominator) throw new QueryError(`metric ${metric.id}: ratio needs numerator and denominator`);
+  return [numerator, denominator].map((p) => ({ agg: p.agg, field: p.field, filters: [...outer, ...(p.where ?? [])] }));
+}
+
+/** The key of a sum or mean part in SharedSums: its field and filters. */
+export function partKey(field: string, filters: readonly Filter[]): string {
+  return `${field}\u0000${JSON.stringify(filters)}`;
+}
+
 type Values = (number | null)[];
 
 /** A metric's value per group and over all selected rows (the result's `total`). */
@@ -34,14 +67,13 @@ export function aggregateSelection(
   grouping: SelectionGrouping,
   metric: MetricSpec,
   cache: WhereCache = new Map(),
+  shared: SharedSums | null = null,
 ): MetricResult {
-  const where = metric.where ?? [];
-  const context: Context = { table, selection, grouping, cache };
-  if (metric.agg !== "ratio") return aggregatePart(context, { ...metric, agg: metric.agg }, where);
-  const { numerator, denominator } = metric;
-  if (!numerator || !denominator) throw new QueryError(`metric ${metric.id}: ratio needs numerator and denominator`);
-  const num = aggregatePart(context, numerator, where);
-  const den = aggregatePart(context, denominator, where);
+  const context: Context = { table, selection, grouping, cache, shared };
+  const parts = metricParts(metric);
+  if (metric.agg !== "ratio") return aggregatePart(context, parts[0] as MetricPart);
+  const num = aggregatePart(context, parts[0] as MetricPart);
+  const den = aggregatePart(context, parts[1] as MetricPart);
   const scale = metric.scale ?? 1;
   const ratio = (n: number | null, d: number | null) => (n === null || d === null || d === 0 ? null : (n / d) * scale);
   return { values: num.values.map((n, g) => ratio(n, den.values[g] ?? null)), total: ratio(num.total, den.total) };
@@ -77,11 +109,16 @@ interface Context {
   selection: Selection;
   grouping: SelectionGrouping;
   cache: WhereCache;
+  shared?: SharedSums | null;
 }
 
-function aggregatePart(context: Context, part: AggregateSpec, outerWhere: readonly Filter[]): MetricResult {
+function aggregatePart(context: Context, part: MetricPart): MetricResult {
   const { table } = context;
-  const filters = [...outerWhere, ...(part.where ?? [])];
+  const { filters } = part;
+  if ((part.agg === "sum" || part.agg === "mean") && part.field) {
+    const known = context.shared?.get(partKey(part.field, filters));
+    if (known) return sumResult(known, part.agg === "mean");
+  }
   const where = filters.length ? whereMask(table, filters, context.cache) : null;
   if (!part.field) {
     if (part.agg !== "count") throw new QueryError(`${part.agg} needs a field`);
@@ -177,20 +214,20 @@ function sumOrMean(
   const { values, valid } = column;
   const { rows, count } = selection;
   const { gid, fused } = grouping;
-  const value = (sum: number, c: number) => (c === 0 ? null : mean ? sum / c : sum);
-  if (fused && fused.column === column && !where) {
-    // Summed by the grouping loop already.
-    return {
-      values: Array.from(fused.sums, (s, g) => value(s, fused.counts[g] as number)),
-      total: value(fused.total, fused.totalCount),
-    };
-  }
+  // Summed by the grouping loop already.
+  if (fused && fused.column === column && !where) return sumResult(fused, mean);
   // totals[0] = sum in row order, totals[1] = count.
   const totals = new Float64Array(2);
   sumRows(rows, count, gid, values, valid, where, sums, counts, totals);
+  return sumResult({ sums, counts, total: totals[0] as number, totalCount: totals[1] as number }, mean);
+}
+
+/** Sums (or means) per group and in total; null where no value was summed. */
+function sumResult(part: PartSums, mean: boolean): MetricResult {
+  const value = (sum: number, c: number) => (c === 0 ? null : mean ? sum / c : sum);
   return {
-    values: Array.from(sums, (s, g) => value(s, counts[g] as number)),
-    total: value(totals[0] as number, totals[1] as number),
+    values: Array.from(part.sums, (s, g) => value(s, part.counts[g] as number)),
+    total: value(part.total, part.totalCount),
   };
 }
 

@@ -55,6 +55,8 @@ export interface ErrorSpec {
 interface DatasetSpec {
   kind: "snapshot" | "query";
   key: string | null;
+  /** A query dataset's longest date range in days, both ends included. */
+  max_range_days?: number;
   columns: FieldSpec[];
 }
 
@@ -103,6 +105,11 @@ export function fieldSpec(dataset: Dataset, name: string): FieldSpec | undefined
 /** The key column of a dataset (LOTID, RESOURCEID), null for query-backed datasets. */
 export function datasetKey(dataset: Dataset): string | null {
   return datasets[dataset].key;
+}
+
+/** The longest date range (days, both ends included) a request of the dataset may ask; null without one. */
+export function maxRangeDays(dataset: Dataset): number | null {
+  return datasets[dataset].max_range_days ?? null;
 }
 
 export function metricSpec(id: string): MetricSpec | undefined {

@@ -3,6 +3,7 @@ import { aggregateSelection, type WhereCache } from "./aggregate";
 import { groupSelection } from "./group-by";
 import type { QueryResult, ResultRow } from "./query";
 import { type Selection, selectRows } from "./selection";
+import { sharedSums } from "./shared-sums";
 import { sortRows } from "./sort-rows";
 import { type NumericColumn, requireColumn, type Table } from "./table";
 import { type ValidQuery, validateQuery } from "./validate-query";
@@ -50,7 +51,8 @@ function _evaluate(table: Table, query: ValidQuery, base: Uint8Array | Selection
   const selection = selectRows(table, query.filters, base);
   const grouping = groupSelection(table, query.groupBy, selection, { sum: fusableSum(table, query) });
   const cache: WhereCache = new Map();
-  const results = query.metrics.map((m) => aggregateSelection(table, selection, grouping, m, cache));
+  const shared = sharedSums(table, selection, grouping, query.metrics);
+  const results = query.metrics.map((m) => aggregateSelection(table, selection, grouping, m, cache, shared));
   const rows: ResultRow[] = [];
   for (let g = 0; g < grouping.groupCount; g++) {
     const row: ResultRow = {};

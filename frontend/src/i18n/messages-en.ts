@@ -165,7 +165,7 @@ export const en: Record<keyof typeof zhTW, string> = {
   "hist.range.last": "Last {n} days",
   "hist.range.invalid": "Not a valid date (YYYY-MM-DD).",
   "hist.range.order": "The end date is before the start date.",
-  "hist.range.tooLong": "A range holds at most 730 days.",
+  "hist.range.tooLong": "A range holds at most {n} days.",
   "hist.range.rejected": "Refused by the server: {detail}",
   "hist.range.days": "{start} – {end} ({n} days)",
   "hist.unit.label": "Granularity",

@@ -163,7 +163,7 @@ export const zhTW = {
   "hist.range.last": "最近 {n} 天",
   "hist.range.invalid": "日期格式不正確(YYYY-MM-DD)。",
   "hist.range.order": "迄日早於起日。",
-  "hist.range.tooLong": "區間最多 730 天。",
+  "hist.range.tooLong": "區間最多 {n} 天。",
   "hist.range.rejected": "伺服器不接受:{detail}",
   "hist.range.days": "{start} – {end}(共 {n} 天)",
   "hist.unit.label": "時間粒度",

@@ -47,6 +47,26 @@ describe("barOptions / stackedBarOptions", () => {
       inverse: true,
     });
   });
+
+  it("labels every category unless asked to fit them, and keeps a vertical axis name off the legend", () => {
+    const input = {
+      categories: ["x", "y"],
+      series: [
+        { name: "PRD", values: [1, 2] },
+        { name: "SBY", values: [3, 4] },
+      ],
+    };
+    type Axes = { xAxis: { axisLabel: unknown }; grid: { top: number } };
+    expect((barOptions(input) as Axes).xAxis.axisLabel).toEqual({ interval: 0 });
+    expect((barOptions({ ...input, fitLabels: true }) as Axes).xAxis.axisLabel).toEqual({
+      interval: "auto",
+      hideOverlap: true,
+    });
+    expect((barOptions(input) as Axes).grid.top).toBe(36);
+    expect((barOptions({ ...input, valueName: "Hours" }) as Axes).grid.top).toBe(60);
+    expect((barOptions({ ...input, valueName: "%", horizontal: true }) as Axes).grid.top).toBe(36);
+    expect((barOptions({ ...input, series: input.series.slice(0, 1), valueName: "h" }) as Axes).grid.top).toBe(16);
+  });
 });
 
 describe("lineOptions / heatmapOptions", () => {
@@ -71,5 +91,13 @@ describe("lineOptions / heatmapOptions", () => {
     });
     expect(seriesOf(option)[0]?.data).toEqual([[0, 0, 40]]);
     expect((option as { visualMap: { min: number; max: number } }).visualMap).toMatchObject({ min: 40, max: 41 });
+    expect((option as { yAxis: { inverse: boolean } }).yAxis.inverse).toBe(true);
+    type Label = { show: boolean; formatter?: (p: { value: unknown }) => string };
+    const label = (o: unknown) => (o as { series: { label: Label }[] }).series[0]?.label;
+    expect(label(option)?.formatter).toBeUndefined();
+    const fixed = label(heatmapOptions({ xCategories: ["d"], yCategories: ["g"], cells: [[0, 0, 53]], decimals: 1 }));
+    expect(fixed?.show).toBe(true);
+    expect(fixed?.formatter?.({ value: [0, 0, 53] })).toBe("53.0");
+    expect(fixed?.formatter?.({ value: [0, 0, 52.66] })).toBe("52.7");
   });
 });

@@ -9,6 +9,8 @@ export interface HeatmapInput {
   cells: readonly (readonly [number, number, number | null])[];
   min?: number;
   max?: number;
+  /** Decimals of the cell labels (every label alike, "53.0" beside "52.7"); as ECharts prints them when absent. */
+  decimals?: number;
 }
 
 export function heatmapOptions(input: HeatmapInput): ChartOption {
@@ -18,10 +20,12 @@ export function heatmapOptions(input: HeatmapInput): ChartOption {
   return {
     textStyle: { fontFamily: FONT_FAMILY },
     animation: false,
-    grid: { left: 120, right: 24, top: 16, bottom: 72 },
+    // The visual map's end labels stand above its bar: room for them below the x axis labels.
+    grid: { left: 120, right: 24, top: 16, bottom: 88 },
     tooltip: { ...SAFE_TOOLTIP, trigger: "item" },
     xAxis: { type: "category", data: [...input.xCategories], splitArea: { show: true } },
-    yAxis: { type: "category", data: [...input.yCategories], splitArea: { show: true } },
+    // Rows read top to bottom in the given order (as horizontal bars do), not from the x axis up.
+    yAxis: { type: "category", data: [...input.yCategories], splitArea: { show: true }, inverse: true },
     visualMap: {
       min,
       max: max > min ? max : min + 1,
@@ -35,8 +39,19 @@ export function heatmapOptions(input: HeatmapInput): ChartOption {
       {
         type: "heatmap",
         data: input.cells.filter((c) => c[2] !== null).map((c) => [c[0], c[1], c[2]]),
-        label: { show: input.cells.length <= 200 },
+        label: {
+          show: input.cells.length <= 200,
+          ...(input.decimals === undefined ? {} : { formatter: cellLabel(input.decimals) }),
+        },
       },
     ],
+  };
+}
+
+/** A cell's label: its value (the third item of [x, y, value]) with a fixed number of decimals. */
+function cellLabel(decimals: number): (params: { value?: unknown }) => string {
+  return ({ value }) => {
+    const v = Array.isArray(value) ? value[2] : value;
+    return typeof v === "number" ? v.toFixed(decimals) : "";
   };
 }

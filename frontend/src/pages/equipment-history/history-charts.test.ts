@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heatOptions, periodLabel } from "./history-charts";
+import { heatOptions, hoursOptions, periodLabel } from "./history-charts";
 
 describe("history charts", () => {
   it("label periods by their unit", () => {
@@ -21,7 +21,24 @@ describe("history charts", () => {
       "day",
       "(none)",
     );
-    expect((option.yAxis as { data: string[] }).data).toEqual(["DB", "(none)"]);
+    // the first group (lowest sequence) is the top row, as in the groups' bar chart
+    expect(option.yAxis).toMatchObject({ data: ["DB", "(none)"], inverse: true });
     expect((option.series as { data: unknown[] }[])[0]?.data).toEqual([[1, 1, 10]]);
+  });
+
+  it("label the stacked hours' periods as far as they fit, the axis name below the legend", () => {
+    const rows = Array.from({ length: 90 }, (_, d) => ({ PERIOD: `2026-01-${String((d % 28) + 1).padStart(2, "0")}` }));
+    const option = hoursOptions(rows, "day", "Hours") as {
+      xAxis: { data: string[]; axisLabel: { interval: unknown; hideOverlap?: boolean } };
+      yAxis: { name: string };
+      grid: { top: number };
+      legend: { top: number };
+    };
+    expect(option.xAxis.data).toHaveLength(90);
+    expect(option.xAxis.axisLabel).toEqual({ interval: "auto", hideOverlap: true });
+    expect(option.yAxis.name).toBe("Hours");
+    // the legend's row is 0..24 px; the axis name is drawn about 15 px above the grid's top
+    expect(option.legend.top).toBe(0);
+    expect(option.grid.top - 15).toBeGreaterThanOrEqual(24 + 16);
   });
 });

@@ -49,6 +49,8 @@ export function hoursOptions(rows: readonly ResultRow[], unit: PeriodUnit, value
       values: rows.map((r) => num(r[HOURS_METRIC[s]]) ?? 0),
     })),
     valueName,
+    // 90 days are 90 bars: the dates are labelled as far as they fit, as on the trend chart.
+    fitLabels: true,
   });
 }
 
@@ -87,5 +89,6 @@ export function heatOptions(
     }),
     min: 0,
     max: 100,
+    decimals: 1,
   });
 }

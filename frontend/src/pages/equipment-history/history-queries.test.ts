@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { PERIOD_UNITS } from "../../core/calendar";
 import { evaluate } from "../../core/evaluate";
 import { makeTable } from "../../core/make-table";
-import { equipmentHistoryViews, historyQueries, PERIOD } from "./history-queries";
+import { equipmentHistoryViews, historyQueries, PERIOD, viewGranularity } from "./history-queries";
 
 /** Two machines of one group over a Sunday and a Monday (2026-01-04, 2026-01-05). */
 function hoursTable() {
@@ -87,5 +88,12 @@ describe("equipment history queries", () => {
       { RESOURCEID: "M1", RESOURCENAME: "name M1" },
       { RESOURCEID: "M2", RESOURCENAME: "name M2" },
     ]);
+  });
+
+  it("reads back the granularity a view was made for", () => {
+    for (const granularity of PERIOD_UNITS)
+      expect(viewGranularity(JSON.parse(JSON.stringify(equipmentHistoryViews({ granularity }))))).toBe(granularity);
+    expect(viewGranularity(null)).toBeNull();
+    expect(viewGranularity({ queries: {} })).toBeNull();
   });
 });

@@ -46,6 +46,14 @@ export function historyQueries(state: HistoryViewState): Record<string, ViewQuer
   };
 }
 
+/** The granularity a view of this page was made for (its trend query's period unit); null without one. */
+export function viewGranularity(
+  view: { queries: Partial<Record<string, ViewQuery | null>> } | null,
+): PeriodUnit | null {
+  const key = view?.queries.trend?.query.groupBy?.[0];
+  return typeof key === "object" && key !== null && "period" in key ? key.unit : null;
+}
+
 /** The equipment history page's view in a UI state. */
 export function equipmentHistoryViews(state: HistoryViewState): PageView {
   return { widgets: {}, queries: historyQueries(state) };

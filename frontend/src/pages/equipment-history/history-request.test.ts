@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { defaultRange, historyRequest, rangeProblem, requestParams } from "./history-request";
+import fieldsJson from "../../../../contracts/fields.json";
+import { translate } from "../../i18n/i18n";
+import { defaultRange, historyRequest, MAX_DAYS, rangeProblem, requestParams } from "./history-request";
 
 // 2026-01-08 00:30 in Taipei is still 2026-01-07 in UTC and in Los Angeles
 const NOW = Date.UTC(2026, 0, 7, 16, 30);
@@ -37,5 +39,12 @@ describe("history request", () => {
     expect(rangeProblem("2025-03-02", "2025-03-01")).toEqual({ parameter: "end", message: "hist.range.order" });
     expect(rangeProblem("2024-01-01", "2025-12-31")).toEqual({ parameter: "end", message: "hist.range.tooLong" });
     expect(rangeProblem("2024-01-01", "2025-12-30")).toBeNull();
+  });
+
+  it("takes the longest range from the field contract, as the server does, and says it in both languages", () => {
+    expect(MAX_DAYS).toBe(fieldsJson.datasets.resource_history.max_range_days);
+    expect(MAX_DAYS).toBe(730);
+    expect(translate("en", "hist.range.tooLong", { n: MAX_DAYS })).toBe("A range holds at most 730 days.");
+    expect(translate("zh-TW", "hist.range.tooLong", { n: MAX_DAYS })).toBe("區間最多 730 天。");
   });
 });

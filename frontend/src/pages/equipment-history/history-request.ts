@@ -4,11 +4,13 @@
  */
 import type { QueryParams } from "../../app/query-dataset-store";
 import { formatIsoDate, PERIOD_UNITS, type PeriodUnit, parseIsoDate } from "../../core/calendar";
+import { maxRangeDays } from "../../core/contracts";
 import { plantDay } from "../../core/plant-day";
 import type { Filter } from "../../core/query";
 import { FLAGS, type FlagKey } from "../equipment-status/equipment-queries";
 
-export const MAX_DAYS = 730;
+/** The longest range the server takes (contracts/fields.json, read by the server too). */
+export const MAX_DAYS = maxRangeDays("resource_history") ?? Number.POSITIVE_INFINITY;
 export const DEFAULT_DAYS = 7;
 export const SERVER_FILTER_FIELDS = ["WORKCENTER_GROUP", "RESOURCEFAMILYNAME"] as const;
 const FLAG_PARAM: Record<FlagKey, string> = { prod: "is_production", key: "is_key", mon: "is_monitor" };
