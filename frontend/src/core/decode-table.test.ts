@@ -51,6 +51,35 @@ describe("decodeTable", () => {
     expect(Array.from(column.codes)).toEqual([2, 0, -1, 1, 3, 2, 0, 2]);
   });
 
+  it("widens int8 / int16 dictionary indices and integers to the Table's arrays", () => {
+    const table = decodeTable(loadFixture("narrow-widths"));
+    const status = table.columns.get("STATUS");
+    const workorder = table.columns.get("WORKORDER");
+    const count = table.columns.get("COUNT");
+    if (status?.kind !== "dictionary" || workorder?.kind !== "dictionary") throw new Error("expected dictionaries");
+    if (count?.kind !== "int") throw new Error("expected an int column");
+    expect(status.codes).toBeInstanceOf(Int32Array);
+    expect(status.dictionary).toEqual(["HOLD", "QUEUE", "RUN", "待料"]);
+    expect(Array.from(status.codes)).toEqual([2, -1, 0, 1, 3, 2, -1]);
+    expect(workorder.dictionary).toHaveLength(300);
+    expect(Array.from(workorder.codes)).toEqual([299, 0, -1, 128, -1, 255, 1]);
+    expect(count.values).toBeInstanceOf(Float64Array);
+    expect(Array.from(count.values)).toEqual([-128, 127, 0, 0, 3, 0, -1]);
+    expect(Array.from(count.valid)).toEqual([1, 1, 0, 1, 1, 0, 1]);
+  });
+
+  it("converts a column once, on first use, and returns the same arrays after", () => {
+    const table = decodeTable(loadFixture("wip-sample"));
+    const status = table.columns.get("WIP_STATUS");
+    const qty = table.columns.get("QTY");
+    if (status?.kind !== "dictionary" || qty?.kind !== "int") throw new Error("unexpected kinds");
+    expect(status.codes).toBe(status.codes);
+    expect(status.dictionary).toBe(status.dictionary);
+    expect(qty.values).toBe(qty.values);
+    expect(qty.valid).toBe(qty.valid);
+    expect(status.codes).toHaveLength(table.numRows);
+  });
+
   it("appends delta dictionaries", () => {
     const column = decodeTable(loadFixture("delta-dictionary")).columns.get("STATUS");
     if (column?.kind !== "dictionary") throw new Error("expected a dictionary column");
