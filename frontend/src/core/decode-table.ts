@@ -12,6 +12,7 @@
 import { DateUnit, TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
 import { decodeIPC } from "@uwdata/flechette/src/decode/decode-ipc.js";
 import { DecodeError } from "./core-error";
+import { rememberDictionaryText } from "./string-index";
 import type { Column, DictionaryColumn, NumericColumn, Table, Utf8Column, Utf8Text } from "./table";
 
 interface ArrowBatch {
@@ -289,9 +290,16 @@ class DirectColumn implements ArrowColumn {
 
 /** A dictionary's value batches; the strings are decoded on first use (one call per batch). */
 class LazyDictionary extends DirectColumn {
+  private strings: readonly unknown[] | null = null;
+  /** The values as one text (null when they do not decode at once), made with `cache()`. */
+  joined: Utf8Text | null = null;
+
   override cache(): readonly unknown[] {
-    const joined = concatUtf8(this);
-    return joined ? valuesOf(joined, this.length) : super.cache();
+    if (!this.strings) {
+      this.joined = concatUtf8(this);
+      this.strings = this.joined ? valuesOf(this.joined, this.length) : super.cache();
+    }
+    return this.strings;
   }
 }
 
@@ -424,10 +432,12 @@ function concatUtf8(column: ArrowColumn): Utf8Text | null {
   let row = 0;
   let units = 0;
   let ascii = true;
+  const order: ByteOrder = { ascending: true, bytes: null, start: 0, end: 0 };
   for (const batch of column.data) {
     const { values: bytes, offsets: raw, length } = batch;
     if (length === 0) continue;
     if (!(bytes instanceof Uint8Array) || !(raw instanceof Int32Array) || raw.length < length + 1) return null;
+    if (order.ascending) followByteOrder(order, batch, bytes, raw, length);
     const start = raw[0] ?? 0;
     const end = raw[length] ?? 0;
     if (start < 0 || end < start || end > bytes.length) return null;
@@ -455,7 +465,56 @@ function concatUtf8(column: ArrowColumn): Utf8Text | null {
   }
   if (row !== n) return null;
   offsets[n] = units;
-  return { text: parts.join(""), offsets, valid, ascii };
+  return { text: parts.join(""), offsets, valid, ascii, ascending: order.ascending };
+}
+
+/** Do the non-null values strictly ascend? Checked on the UTF-8 bytes (their order is code-point order). */
+interface ByteOrder {
+  ascending: boolean;
+  /** The last non-null value seen: bytes[start..end). */
+  bytes: Uint8Array | null;
+  start: number;
+  end: number;
+}
+
+function followByteOrder(order: ByteOrder, batch: ArrowBatch, bytes: Uint8Array, raw: Int32Array, length: number) {
+  const checkNulls = hasNulls(batch);
+  let previous = order.bytes;
+  let ps = order.start;
+  let pe = order.end;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < length; i++) {
+    if (checkNulls && !isValid(batch, i)) continue;
+    const s = raw[i] as number;
+    const e = raw[i + 1] as number;
+    if (previous !== null) {
+      // strictly greater: the first differing byte is greater, or the previous value is a proper prefix
+      let a = ps;
+      let b = s;
+      if (previous === bytes) {
+        // the common prefix 4 bytes at a time (same buffer: one view)
+        while (a + 4 <= pe && b + 4 <= e && view.getInt32(a) === view.getInt32(b)) {
+          a += 4;
+          b += 4;
+        }
+      }
+      while (a < pe && b < e && previous[a] === bytes[b]) {
+        a++;
+        b++;
+      }
+      const greater = a < pe ? b < e && (bytes[b] as number) > (previous[a] as number) : b < e;
+      if (!greater) {
+        order.ascending = false;
+        return;
+      }
+    }
+    previous = bytes;
+    ps = s;
+    pe = e;
+  }
+  order.bytes = previous;
+  order.start = ps;
+  order.end = pe;
 }
 
 /** All bytes ASCII (as many UTF-16 units as bytes): offsets are the byte offsets, shifted. */
@@ -522,7 +581,9 @@ function decodeDictionary(column: ArrowColumn, numRows: number): { codes: Int32A
     if (!source || !batch.values) return null;
     let remap = remaps.get(source);
     if (!remap) {
-      const fresh = unifyDictionary(source.cache(), unified);
+      const values = source.cache();
+      const joined = source instanceof LazyDictionary ? source.joined : null;
+      const fresh = unifyDictionary(values, unified, joined?.valid ? undefined : joined?.ascending);
       if (!fresh) return null;
       remaps.set(source, fresh);
       remap = fresh;
@@ -531,6 +592,12 @@ function decodeDictionary(column: ArrowColumn, numRows: number): { codes: Int32A
     const validity = hasNulls(batch) ? (batch.validity as Uint8Array) : null;
     remapCodes(raw, batch.length, remap, validity, codes, row);
     row += batch.length;
+  }
+  // One dictionary taken as it is: the string index can search its decoded text without joining it again.
+  const [source] = remaps.keys();
+  const [only] = remaps.values();
+  if (remaps.size === 1 && only && isIdentity(only) && source instanceof LazyDictionary && source.joined) {
+    if (!source.joined.valid && only.length === dictionary.length) rememberDictionaryText(dictionary, source.joined);
   }
   return { codes, dictionary };
 }
@@ -645,13 +712,16 @@ interface Unified {
   codes: Map<string, number> | null;
 }
 
-/** Map one batch dictionary onto the column's unified dictionary; null for non-string values. */
-function unifyDictionary(values: readonly unknown[], unified: Unified) {
+/**
+ * Map one batch dictionary onto the column's unified dictionary; null for non-string values.
+ * `ascending`: known to be non-null strings that strictly ascend (checked on their bytes), else undefined.
+ */
+function unifyDictionary(values: readonly unknown[], unified: Unified, ascending?: boolean) {
   const remap = new Int32Array(values.length);
   const { out } = unified;
-  // The first dictionary of a column, when its strings strictly ascend (the server sends rows sorted
-  // by key, so e.g. WORKORDER's dictionary of first appearances does): distinct, codes as they are.
-  if (out.length === 0 && strictlyAscending(values)) {
+  // The first dictionary of a column, when its strings strictly ascend (the server sorts every
+  // dictionary by code point): distinct, codes as they are.
+  if (out.length === 0 && (ascending ?? strictlyAscending(values))) {
     for (let k = 0; k < values.length; k++) {
       out.push(values[k] as string);
       remap[k] = k;
