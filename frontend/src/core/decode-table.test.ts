@@ -80,6 +80,30 @@ describe("decodeTable", () => {
     expect(status.codes).toHaveLength(table.numRows);
   });
 
+  it("tells whether a utf8 column's non-null values strictly ascend by code point (checked on the bytes)", () => {
+    const cases: [(string | null)[], boolean][] = [
+      [["a", "b", "c"], true],
+      [["a", "a"], false],
+      [["ab", "a"], false],
+      [["a", "ab", "b"], true],
+      [[null, "b", null, "c", null], true],
+      [["a", "c", "b", "d"], false],
+      [["z", "é"], true],
+      [["é", "z"], false],
+      // code point order, not UTF-16: U+FF01 < U+1F600 although its unit is above the surrogates
+      [["\uff01", "\u{1F600}"], true],
+      [["\u{1F600}", "\uff01"], false],
+      [["", "a"], true],
+      [["a", ""], false],
+    ];
+    for (const [values, ascending] of cases) {
+      const arrow = tableFromArrays({ S: values }, { types: { S: utf8() }, maxBatchRows: 2 });
+      const column = decodeTable(tableToIPC(arrow, { format: "stream" }) as Uint8Array).columns.get("S");
+      if (column?.kind !== "utf8") throw new Error("expected utf8");
+      expect(column.text?.()?.ascending, JSON.stringify(values)).toBe(ascending);
+    }
+  });
+
   it("appends delta dictionaries", () => {
     const column = decodeTable(loadFixture("delta-dictionary")).columns.get("STATUS");
     if (column?.kind !== "dictionary") throw new Error("expected a dictionary column");
