@@ -281,11 +281,11 @@ def write_stream(
                     c,
                     values[c.name][start:end],
                     dictionaries[c.name][b] if c.name in dictionaries else [],
+                    f.type,
                 )
-                for c in specs
+                for c, f in zip(specs, schema, strict=True)
             ]
-            cast = [a.cast(f.type) for a, f in zip(arrays, schema, strict=True)]
-            writer.write_batch(pa.record_batch(cast, schema=schema))
+            writer.write_batch(pa.record_batch(arrays, schema=schema))
     return bytes(sink.getvalue().to_pybytes())
 
 
@@ -347,8 +347,13 @@ def shuffled(items: list[Any], shuffles: Any) -> list[Any]:
     return copy
 
 
-def _array(spec: ColumnSpec, values: list[Any], dictionary: list[str | None]) -> pa.Array:
+def _array(
+    spec: ColumnSpec, values: list[Any], dictionary: list[str | None], wire: pa.DataType
+) -> pa.Array:
+    """One batch's array in its wire type (the contract type, or a narrower integer width)."""
     arrow_type = contracts.arrow_type({"type": spec.type})
+    if spec.type == "int32":
+        return pa.array(values, type=wire)
     if spec.type == "date":
         days = [None if v is None else dt.date.fromisoformat(v) for v in values]
         return pa.array(days, type=arrow_type)
@@ -364,7 +369,7 @@ def _array(spec: ColumnSpec, values: list[Any], dictionary: list[str | None]) ->
             index[None] if i in via_entry else None if v is None else index[v]
             for i, v in enumerate(values)
         ],
-        pa.int32(),
+        wire.index_type,
     )
     return pa.DictionaryArray.from_arrays(codes, pa.array(dictionary, pa.utf8()))
 
