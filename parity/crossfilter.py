@@ -3,7 +3,8 @@
 `window.mesCore` exposes only `evaluate`, so the driver starts the harness build's own core
 worker (`assets/core-worker-*.js`, the module the pages run) in the page and speaks its documented
 message protocol (frontend/README.md, "Worker protocol"): `load {name, bytes, dataset}`,
-`setFilters {name, widget, filters}`, `evaluate {name, query, crossfilter: "all" | {except}}`.
+`setFilters {name, widget, filters}`, `evaluate {name, query, crossfilter: "all" | {except}}`,
+`applyDelta {name, bytes}` and `encode {name}` (its bytes come back as `bytes` outcomes).
 
 The model: a widget -> filters mapping. A widget's view ("all but own") is the query with the
 filters of every other widget added (AND); `"all"` and an unknown widget add every widget's filters.
@@ -52,15 +53,29 @@ async (url) => {
 """
 
 SEND_JS = """
-async ({ requests, base64 }) => {
+async ({ requests, base64, delta }) => {
+  const decode = (b64) => {
+    const text = atob(b64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes;
+  };
+  const encode = (bytes) => {
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(text);
+  };
   const out = [];
   for (const request of JSON.parse(requests)) {
-    if (request.type === "load") {
-      const text = atob(base64);
-      request.bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) request.bytes[i] = text.charCodeAt(i);
+    if (request.type === "load") request.bytes = decode(base64);
+    if (request.type === "applyDelta") request.bytes = decode(delta);
+    const reply = await window.__paritySend(request);
+    if (reply.ok && reply.result instanceof Uint8Array) {
+      reply.result = { __bytes__: encode(reply.result) };
     }
-    out.push(await window.__paritySend(request));
+    out.push(reply);
   }
   return JSON.stringify(out, (key, value) =>
     typeof value === "number" && !Number.isFinite(value) ? { __nonfinite__: String(value) } : value,
@@ -86,19 +101,30 @@ class WorkerCrossfilter:
         if not core.call(START_JS, worker_url()):
             raise HarnessMissingError("the core worker does not answer its protocol")
 
-    def send(self, requests: Sequence[Mapping[str, Any]], ipc: bytes = b"") -> list[Outcome]:
-        """Send requests in order (a `load` takes `ipc` as its bytes); one outcome per request."""
+    def send(
+        self, requests: Sequence[Mapping[str, Any]], ipc: bytes = b"", delta: bytes = b""
+    ) -> list[Outcome]:
+        """Send requests in order (a `load` takes `ipc` as its bytes, an `applyDelta` `delta`);
+        one outcome per request (an `encode` result is the bytes)."""
         arg = {
             "requests": json.dumps([{**r, "name": self.name} for r in requests], allow_nan=False),
             "base64": base64.b64encode(ipc).decode("ascii"),
+            "delta": base64.b64encode(delta).decode("ascii"),
         }
         replies = loads(self.core.call(SEND_JS, arg))
         return [
-            Outcome(True, result=r["result"])
+            Outcome(True, result=_bytes(r["result"]))
             if r["ok"]
             else Outcome(False, code=r["error"].get("code"), message=r["error"].get("message", ""))
             for r in replies
         ]
+
+
+def _bytes(result: Any) -> Any:
+    """An `encode` result back as bytes; any other result as it is."""
+    if isinstance(result, dict) and set(result) == {"__bytes__"}:
+        return base64.b64decode(result["__bytes__"])
+    return result
 
 
 @dataclass

@@ -17,7 +17,8 @@ import pyarrow as pa
 from mes_dashboard.reference import evaluate
 from mes_dashboard.reference.query import QueryError
 from parity.compare import compare_results, describe_mismatch
-from parity.harness import BrowserCore, Outcome
+from parity.crossfilter import CrossfilterModel, WorkerCrossfilter
+from parity.harness import BrowserCore, Outcome, PageView
 
 INVALID_QUERY = "INVALID_QUERY"
 
@@ -120,3 +121,37 @@ def check_rejections(
             )
     if failures:
         raise ParityError("invalid queries not rejected by both sides:\n" + "\n".join(failures))
+
+
+def check_view(worker: WorkerCrossfilter, table: pa.Table, view: PageView, stale: set[str]) -> None:
+    """A page view in the worker equals the reference on `table`: set the view's widgets
+    (clearing `stale` ones), run its queries in their scopes, compare."""
+    __tracebackhide__ = True
+    model = CrossfilterModel({w: f for w, f in view.widgets.items() if f})
+    names = list(view.queries)
+    settings = view.widgets | {w: [] for w in stale}
+    requests: list[dict[str, Any]] = [
+        {"type": "setFilters", "widget": w, "filters": f} for w, f in settings.items()
+    ]
+    requests += [
+        {"type": "evaluate", "query": job, "crossfilter": view.queries[name][1]}
+        for name in names
+        for job in with_unlimited([view.queries[name][0]])
+    ]
+    outcomes = worker.send(requests)
+    for request, outcome in zip(requests, outcomes, strict=True):
+        if request["type"] == "setFilters":
+            assert outcome.ok, f"{view.page} / {view.state}: setFilters {outcome.error()}"
+    evaluated = outcomes[len(settings) :]
+    pairs = pair_outcomes([view.queries[n][0] for n in names], evaluated)
+    failures = []
+    for name, (limited, full) in zip(names, pairs, strict=True):
+        query, scope = view.queries[name]
+        plain = model.view_query(query, scope)
+        problems = compare_outcomes(table, plain, limited, full)
+        if problems:
+            failures.append(
+                f"{name} (scope {json.dumps(scope)}): " + describe_mismatch(plain, problems)
+            )
+    if failures:
+        raise ParityError(f"{view.page} / {view.state}:\n" + "\n".join(failures))

@@ -136,6 +136,10 @@ class Settings:
     refresh_wip_s: float = 60.0
     refresh_resource_s: float = 30.0
     query_cache_ttl_s: float = 300.0
+    # delta snapshots: versions a client may name in ?since= (0: no deltas), and the largest
+    # delta kept, as a share of the full IPC payload
+    delta_bases: int = 4
+    delta_max_share: float = 0.25
     ui_refresh_wip_s: int = 600
     ui_refresh_resource_s: int = 300
 
@@ -273,6 +277,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
     if s.demo_history_days < 0:
         raise ConfigError("MES_DEMO_HISTORY_DAYS must not be negative")
+    if s.delta_bases < 0:
+        raise ConfigError("MES_DELTA_BASES must not be negative")
+    if not 0 < s.delta_max_share <= 1:
+        raise ConfigError("MES_DELTA_MAX_SHARE must be above 0 and at most 1")
     refresh = [f.name for f in fields(s) if f.name.startswith("refresh_")]
     positive = (
         "breaker_open_s",

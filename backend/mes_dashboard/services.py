@@ -114,7 +114,8 @@ class Services:
             if snap is not None:
                 m.snapshot_rows.labels(name).set(snap.rows)
                 m.snapshot_bytes.labels(name).set(len(snap.body))
-                m.snapshot_age.labels(name).set(now - snap.snapshot_time.timestamp())
+                confirmed = self.store.confirmed_time(snap)
+                m.snapshot_age.labels(name).set(now - confirmed.timestamp())
         pools = self.source_status()
         for pool in ("request", "health"):
             if isinstance(pools.get(pool), dict):
@@ -237,6 +238,8 @@ def build_services(
             record_result=metrics.count_refresh,
             breaker=database,
             retry_s=settings.refresh_retry_s,
+            delta_bases=settings.delta_bases,
+            delta_max_share=settings.delta_max_share,
         )
         for name in intervals
     }

@@ -84,11 +84,14 @@ def test_publish_writes_versioned_keys_and_a_pointer_with_the_lifetime(
     store.publish(snaps[0])
     v = snaps[0].version
     parts = {f"t:snap:wip:{v}:{p}" for p in PARTS}
-    assert keys_of(redis_server) == parts | {"t:snap:wip:current"}
+    shared = {"t:snap:wip:current", "t:snap:wip:time"}
+    assert keys_of(redis_server) == parts | shared
     client = redis_server.client()
     try:
         assert client.get("t:snap:wip:current") == v.encode()
-        for key in parts | {"t:snap:wip:current"}:
+        stamp = snaps[0].snapshot_time.isoformat()
+        assert client.get("t:snap:wip:time") == f"{v} {stamp}".encode()
+        for key in parts | shared:
             assert LIFETIME_MS - 500 < client.pttl(key) <= LIFETIME_MS
     finally:
         client.close()
@@ -106,7 +109,7 @@ def test_another_store_reads_the_same_snapshot(
     assert_consistent(got)
 
 
-def test_an_unchanged_pointer_costs_one_get_and_no_body(
+def test_an_unchanged_pointer_costs_one_mget_of_two_keys_and_no_body(
     redis_server: RedisServer, make_store: Callable[..., RedisStore], snaps: list[Snapshot]
 ) -> None:
     writer, reader = make_store(), make_store()
@@ -117,10 +120,11 @@ def test_an_unchanged_pointer_costs_one_get_and_no_body(
         client.config_resetstat()
         assert all(reader.current("wip") is first for _ in range(5))
         stats = client.info("commandstats")
+        hits = client.info("stats")["keyspace_hits"]
     finally:
         client.close()
-    assert stats["cmdstat_get"]["calls"] == 5
-    assert "cmdstat_mget" not in stats
+    assert stats["cmdstat_mget"]["calls"] == 5 and "cmdstat_get" not in stats
+    assert hits == 10  # the pointer and the confirmed time, never a part
 
 
 def test_readers_never_see_a_torn_or_mixed_version(
@@ -157,6 +161,7 @@ def test_readers_never_see_a_torn_or_mixed_version(
     last = snaps[-1].version
     assert keys_of(redis_server) <= {f"t:snap:wip:{last}:{p}" for p in PARTS} | {
         "t:snap:wip:current",
+        "t:snap:wip:time",
         "t:snap:wip:retired",
     }
 
@@ -332,7 +337,8 @@ def test_two_workers_with_redis_url_share_one_refresh_and_count_cluster_wide(
     assert status["lifetime_ms"] == {"wip": 20_000, "resource": 120_000}
     assert status["lock_ttl_ms"] == {"wip": 10_000, "resource": 60_000}
     assert second.redis_status()["leading"] == []
-    assert first.refresh_all() == {"wip": "unchanged", "resource": "built"}
+    # the source did not change: neither version moves (resource rebuilt, same content)
+    assert first.refresh_all() == {"wip": "unchanged", "resource": "unchanged"}
 
 
 def test_create_app_with_redis_url_serves_the_shared_snapshot(

@@ -85,7 +85,8 @@ def test_an_empty_or_incomplete_fetch_fails_and_the_last_snapshot_keeps_serving(
     assert "required columns missing: CURRENTHOLDTIME" in error
 
     faults.write_text("{}")
-    assert services.refresh_all() == {"wip": "built", "resource": "built"}
+    # the machines did not change: resource keeps its version (content-derived) and recovers
+    assert services.refresh_all() == {"wip": "built", "resource": "unchanged"}
     deep = client.get("/health/deep").get_json()
     assert deep["status"] == "ok"
     assert deep["datasets"]["wip"]["anomalies"]["releasetime_unparsed"] > 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 import pytest
@@ -12,7 +14,7 @@ from mes_dashboard.config import EXCLUDED_LOCATIONS, NON_QUALITY_HOLD_REASONS
 from mes_dashboard.datasets.wip import build_wip
 from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.encode import ENCODINGS, decompress, negotiate, read_ipc
-from mes_dashboard.snapshots.snapshot import make_snapshot
+from mes_dashboard.snapshots.snapshot import content_version, make_snapshot
 from raw_tables import lot_table, mapping_table
 
 RULES = BuildRules("Asia/Taipei", NON_QUALITY_HOLD_REASONS, EXCLUDED_LOCATIONS)
@@ -58,8 +60,26 @@ def test_every_variant_decodes_to_the_same_bytes(encoding: str) -> None:
 def test_version_derives_from_content() -> None:
     a, b = snapshot(), snapshot()
     assert a.version == b.version and a.body == b.body
+    assert re.fullmatch(r"[0-9a-f]{16}", a.version)
     changed = snapshot([*ROWS[:2], ROWS[2] | {"QTY": 31.0}])
     assert changed.version != a.version
+    detail_only = snapshot([ROWS[0] | {"CONTAINERCOMMENTS": "<b>y</b>"}, *ROWS[1:]])
+    assert detail_only.version != a.version  # the row endpoint serves the detail columns too
+
+
+def test_version_ignores_the_snapshot_and_build_times() -> None:
+    built = build_wip(lot_table(ROWS), mapping_table(), RULES, NOW)
+    later = replace(built, snapshot_time=built.snapshot_time + timedelta(hours=1))
+    a = make_snapshot(built, NOW)
+    b = make_snapshot(later, NOW + timedelta(hours=2))
+    assert a.version == b.version == content_version(built) == content_version(later)
+    assert a.body != b.body  # the metadata keeps each one's snapshot time
+    assert (
+        read_ipc(b.body)
+        .schema.metadata[b"snapshot_time"]
+        .decode()
+        .startswith(later.snapshot_time.isoformat()[:19])
+    )
 
 
 def test_row_lookup_joins_main_and_detail_columns() -> None:

@@ -6,11 +6,20 @@
  * `pageIds` lists the pages. The last bytes stay decoded, so repeated queries on the same bytes
  * skip the decode. Rejections are CoreErrors with `code` (INVALID_QUERY for bad queries)
  * and a message starting with the code.
+ *
+ * Deltas (issue 14): `table(ipc)` is a decoded table's content (every column's cells, the
+ * suggestions of every string column, the metadata), `applyDelta(base, delta)` the same for the
+ * base bytes with the delta applied, both computed by the core on the page's own thread (the
+ * worker's `applyDelta` and `encode` requests are driven through parity/crossfilter.py).
  */
 import { startCoreWorker } from "../src/browser/start-core-worker";
+import { applyDelta } from "../src/core/apply-delta";
 import { CoreError } from "../src/core/core-error";
+import { decodeTable } from "../src/core/decode-table";
 import { pareto } from "../src/core/pareto";
 import type { QueryResult, ResultRow } from "../src/core/query";
+import { suggest } from "../src/core/suggest";
+import { cellValue, type Scalar, type Table } from "../src/core/table";
 import { type TopNOptions, type TopNResult, topN } from "../src/core/top-n";
 import { CORE_VERSION } from "../src/core/version";
 import {
@@ -22,8 +31,21 @@ import {
   type ResolvedPageView,
 } from "../src/pages/page-views";
 
+/** A table's content as the parity suite compares it (JSON; -0 and non-finite numbers tagged by the caller). */
+export interface TableContent {
+  numRows: number;
+  version: string | null;
+  snapshotTime: number | null;
+  metadata: Record<string, string>;
+  columns: Record<string, { kind: string; values: Scalar[] }>;
+  /** Every non-null value of each string column with its row count (suggest with no text, no limit). */
+  suggestions: Record<string, { value: string; count: number }[]>;
+}
+
 export interface MesCore {
   evaluate(ipc: Uint8Array | ArrayBuffer | number[], query: object): Promise<QueryResult>;
+  table(ipc: Uint8Array | ArrayBuffer | number[]): TableContent;
+  applyDelta(base: Uint8Array | ArrayBuffer | number[], delta: Uint8Array | ArrayBuffer | number[]): TableContent;
   pareto(values: (number | null)[]): (number | null)[];
   pageViews<P extends PageId>(pageId: P, state: PageState<P>): ResolvedPageView;
   pageIds: readonly PageId[];
@@ -72,11 +94,38 @@ async function evaluate(ipc: Uint8Array | ArrayBuffer | number[], query: object)
   return result.value;
 }
 
+function contentOf(table: Table): TableContent {
+  const columns: TableContent["columns"] = {};
+  const suggestions: TableContent["suggestions"] = {};
+  for (const name of table.columnNames) {
+    const column = table.columns.get(name);
+    if (!column) continue;
+    columns[name] = {
+      kind: column.kind,
+      values: Array.from({ length: table.numRows }, (_, i) => cellValue(column, i)),
+    };
+    if (column.kind === "dictionary" || column.kind === "utf8") {
+      suggestions[name] = suggest(table, { field: name, text: "", limit: table.numRows });
+    }
+  }
+  const { numRows, version, snapshotTime, metadata } = table;
+  return { numRows, version, snapshotTime, metadata: { ...metadata }, columns, suggestions };
+}
+
 function pageViewsOf<P extends PageId>(pageId: P, state: PageState<P>): ResolvedPageView {
   if (!isPageId(pageId)) throw new CoreError("BAD_REQUEST", `unknown page id ${JSON.stringify(pageId)}`);
   return pageViews(pageId, state);
 }
 
-window.mesCore = { evaluate, pareto, topN, pageViews: pageViewsOf, pageIds: PAGE_IDS, version: CORE_VERSION };
+window.mesCore = {
+  evaluate,
+  table: (ipc) => contentOf(decodeTable(toBytes(ipc))),
+  applyDelta: (base, delta) => contentOf(applyDelta(decodeTable(toBytes(base)), toBytes(delta))),
+  pareto,
+  topN,
+  pageViews: pageViewsOf,
+  pageIds: PAGE_IDS,
+  version: CORE_VERSION,
+};
 const status = document.getElementById("status");
 if (status) status.textContent = `ready (core ${CORE_VERSION})`;

@@ -22,11 +22,10 @@ import pyarrow as pa
 import pytest
 
 from mes_dashboard.contracts import dataset as dataset_spec
-from parity.compare import describe_mismatch
-from parity.crossfilter import CrossfilterModel, WorkerCrossfilter
+from parity.crossfilter import WorkerCrossfilter
 from parity.harness import BrowserCore, PageView
 from parity.page_states import PAGES, REQUEST
-from parity.runner import ParityError, compare_outcomes, pair_outcomes, with_unlimited
+from parity.runner import check_view
 from testkit.app_server import Payload, RunningApp, running_app
 
 ARROW = "application/vnd.apache.arrow.stream"
@@ -101,34 +100,3 @@ def log_views(page_id: str, views: list[PageView]) -> None:
     record = [{"state": v.state, "widgets": v.widgets, "queries": v.queries} for v in views]
     path = Path(directory) / f"{page_id}.json"
     path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def check_view(worker: WorkerCrossfilter, table: pa.Table, view: PageView, stale: set[str]) -> None:
-    """Set the view's widgets (clearing `stale` ones), run its queries in their scopes, compare."""
-    __tracebackhide__ = True
-    model = CrossfilterModel({w: f for w, f in view.widgets.items() if f})
-    names = list(view.queries)
-    settings = view.widgets | {w: [] for w in stale}
-    requests = [{"type": "setFilters", "widget": w, "filters": f} for w, f in settings.items()]
-    requests += [
-        {"type": "evaluate", "query": job, "crossfilter": view.queries[name][1]}
-        for name in names
-        for job in with_unlimited([view.queries[name][0]])
-    ]
-    outcomes = worker.send(requests)
-    for request, outcome in zip(requests, outcomes, strict=True):
-        if request["type"] == "setFilters":
-            assert outcome.ok, f"{view.page} / {view.state}: setFilters {outcome.error()}"
-    evaluated = outcomes[len(settings) :]
-    pairs = pair_outcomes([view.queries[n][0] for n in names], evaluated)
-    failures = []
-    for name, (limited, full) in zip(names, pairs, strict=True):
-        query, scope = view.queries[name]
-        plain = model.view_query(query, scope)
-        problems = compare_outcomes(table, plain, limited, full)
-        if problems:
-            failures.append(
-                f"{name} (scope {json.dumps(scope)}): " + describe_mismatch(plain, problems)
-            )
-    if failures:
-        raise ParityError(f"{view.page} / {view.state}:\n" + "\n".join(failures))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -20,6 +21,8 @@ from mes_dashboard.snapshots.snapshot import Snapshot
 
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 MAX_KEY_LENGTH = 128
+# `?since=` names a version the client holds (snapshots are versioned by 16 hex digits)
+SINCE = re.compile(r"[0-9A-Za-z._-]{0,64}")
 # a worker that has not finished its first refresh holds requests this long instead of a 503
 COLD_START_WAIT_S = 10.0
 
@@ -97,6 +100,17 @@ def _projection(snap: Snapshot) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(wanted))
 
 
+def _since() -> str | None:
+    """The version named by `?since=`, None when absent or empty; 400 when malformed."""
+    raw = request.args.get("since")
+    if raw is not None and not SINCE.fullmatch(raw):
+        raise ApiError(
+            "BAD_REQUEST",
+            "since= names a snapshot version: at most 64 characters of 0-9, A-Z, a-z, . _ -",
+        )
+    return raw or None
+
+
 def _etag_matches(header: str | None, etag: str) -> bool:
     if not header:
         return False
@@ -141,14 +155,15 @@ def make_blueprint(services: Services) -> Blueprint:
     queries = {spec.name: spec for spec in served_queries()}
 
     def snapshot_headers(snap: Snapshot, name: str, etag: str) -> dict[str, str]:
-        age = max(0.0, (datetime.now(UTC) - snap.snapshot_time).total_seconds())
+        confirmed = services.store.confirmed_time(snap)
+        age = max(0.0, (datetime.now(UTC) - confirmed).total_seconds())
         headers = {
             "ETag": etag,
             "Cache-Control": "no-cache",
             "Vary": "Accept-Encoding",
             "X-Snapshot-Version": snap.version,
             "X-Snapshot-Generated-At": snap.generated_at.isoformat(timespec="seconds"),
-            "X-Snapshot-Time": snap.snapshot_time.isoformat(timespec="seconds"),
+            "X-Snapshot-Time": confirmed.isoformat(timespec="seconds"),
             "X-Data-Age-Seconds": str(int(age)),
         }
         degraded = services.degraded(name)
@@ -162,6 +177,8 @@ def make_blueprint(services: Services) -> Blueprint:
         for name in services.refreshers:
             snap = services.store.current(name)
             entry = snap.describe() if snap else {"name": name, "version": None, "rows": 0}
+            if snap is not None:
+                entry["snapshot_time"] = services.store.confirmed_time(snap).isoformat()
             entry |= REGISTRY[name].describe()
             entry["degraded"] = services.degraded(name)
             out.append(entry)
@@ -183,12 +200,27 @@ def make_blueprint(services: Services) -> Blueprint:
             return query_payload(name)
         snap = _snapshot(services, name)
         cols = _projection(snap)
-        if cols is None:
-            etag, variants = snap.etag, {"identity": snap.body} | snap.variants
-        else:
+        if cols is not None:  # a projection is always full; `since` is ignored
             digest = hashlib.blake2b(",".join(cols).encode(), digest_size=4).hexdigest()
-            etag, variants = f'"{snap.version}.{digest}"', projections.get(snap, cols)
-        return _send(variants, snapshot_headers(snap, name, etag))
+            headers = snapshot_headers(snap, name, f'"{snap.version}.{digest}"')
+            headers["X-Payload"] = "full"
+            variants = projections.get(snap, cols)
+        else:
+            since = _since()
+            headers = snapshot_headers(snap, name, snap.etag)
+            if since == snap.version:
+                return Response(status=304, headers=headers)
+            delta = services.store.delta(name, since, snap.version) if since else None
+            if delta is not None:
+                headers |= {"X-Payload": "delta", "X-Delta-Base": delta.base}
+                variants = {"identity": delta.body} | delta.variants
+            else:
+                headers["X-Payload"] = "full"
+                variants = {"identity": snap.body} | snap.variants
+        resp = _send(variants, headers)
+        if resp.status_code == 200:
+            services.metrics.count_payload(name, headers["X-Payload"])
+        return resp
 
     @bp.get("/api/v1/datasets/<name>/rows/<path:key>")
     def row(name: str, key: str) -> Response:

@@ -29,11 +29,12 @@ def dataset_health(services: Services) -> dict[str, dict[str, Any]]:
         snap = services.store.current(name)
         state = services.refreshers[name].state
         degraded = services.store.degraded(name)
+        confirmed = services.store.confirmed_time(snap) if snap else None
         out[name] = {
             "version": snap.version if snap else None,
             "rows": snap.rows if snap else 0,
-            "snapshot_time": _iso(snap.snapshot_time) if snap else None,
-            "age_s": round((now - snap.snapshot_time).total_seconds(), 1) if snap else None,
+            "snapshot_time": _iso(confirmed),
+            "age_s": round((now - confirmed).total_seconds(), 1) if confirmed else None,
             "last_result": state.last_result,
             "last_error": state.last_error,
             "last_success": _iso(state.last_success),

@@ -4,9 +4,10 @@
     query     GET /api/v1/datasets/<query-backed dataset>: requests that reach the database
 
 A request over its class's budget is answered 429 `RATE_LIMITED` with Retry-After the rest of
-the window, before it runs; a conditional request (If-None-Match) runs first, since it may end in
-a free 304, and its 200 is replaced by the 429 when over budget. Only 200 answers are charged, so
-304 revalidations and failures are free; health, metrics, row lookups and pages are never
+the window, before it runs; a conditional request (If-None-Match, or `?since=` naming a held
+version) runs first, since it may end in a free 304, and its 200 is replaced by the 429 when over
+budget. Only 200 answers (full snapshots and deltas) are charged, so 304 revalidations and
+failures are free; health, metrics, row lookups and pages are never
 limited.
 """
 
@@ -34,6 +35,11 @@ def route_class(path: str) -> str | None:
     return "query" if spec.kind == "query" else "snapshot"
 
 
+def _conditional() -> bool:
+    """A request that may end in a free 304."""
+    return "If-None-Match" in request.headers or "since" in request.args
+
+
 def _limited(cls: str, verdict: Verdict) -> ApiError:
     return ApiError(
         "RATE_LIMITED",
@@ -56,7 +62,7 @@ def make_blueprint(services: Services) -> Blueprint:
         if cls is None:
             return
         g.rate_class = cls
-        if "If-None-Match" in request.headers:
+        if _conditional():
             return
         verdict = limiter.check(cls, client())
         if not verdict.allowed:
@@ -67,7 +73,7 @@ def make_blueprint(services: Services) -> Blueprint:
         cls = g.pop("rate_class", None)
         if cls is None or resp.status_code != 200:
             return resp
-        if "If-None-Match" in request.headers:
+        if _conditional():
             verdict = limiter.check(cls, client())
             if not verdict.allowed:
                 return problem_response(_limited(cls, verdict))

@@ -13,14 +13,16 @@ from typing import TypeVar
 
 import pyarrow as pa
 
+from mes_dashboard import contracts
 from mes_dashboard.datasets import REGISTRY
 from mes_dashboard.datasets.spec import Build, Cycle
 from mes_dashboard.errors import ApiError
 from mes_dashboard.resilience.breaker import Breaker, CircuitOpen
 from mes_dashboard.snapshots.builder import BuildRules
 from mes_dashboard.snapshots.degraded import degraded_by
+from mes_dashboard.snapshots.delta import Delta, Fingerprint, build_delta, fingerprint
 from mes_dashboard.snapshots.memory import release_unused_memory
-from mes_dashboard.snapshots.snapshot import make_snapshot
+from mes_dashboard.snapshots.snapshot import Snapshot, content_version, make_snapshot
 from mes_dashboard.snapshots.store import Lease, SnapshotStore
 from mes_dashboard.sources.base import Source
 
@@ -66,6 +68,8 @@ class Refresher:
     retry_s: float = 5.0
     rng: Callable[[], float] = random.random
     record_result: Callable[[str, str], None] | None = None
+    delta_bases: int = 4
+    delta_max_share: float = 0.25
     state: RefreshState = field(default_factory=RefreshState)
     _published: str | None = None
     _published_watermark: object = None
@@ -135,20 +139,60 @@ class Refresher:
         if built is None:
             self.store.renew(self.dataset)
             return "unchanged"
-        snapshot = make_snapshot(built, now)
-        anomalies, mark = built.anomalies, built.watermark
+        version = content_version(built)
+        current = self.store.current(self.dataset)
+        same = current is not None and current.version == version
+        snapshot = None if same else make_snapshot(built, now, version)
+        anomalies, mark, snapshot_time = built.anomalies, built.watermark, built.snapshot_time
         del built
         if lease.lost:
             log.warning("refresh of %s: another worker took the lead; not publishing", self.dataset)
             return "lost-lead"
-        self.store.publish(snapshot)
-        # only a published build moves the watermark: a failed one never makes the next cycle
-        # say "unchanged"
-        self._published = snapshot.version
+        if snapshot is None:  # the same content: nothing is republished, only its time
+            self.store.confirm(self.dataset, version, snapshot_time)
+        else:
+            self.store.publish(snapshot)
+        # only a published (or confirmed) build moves the watermark: a failed one never makes
+        # the next cycle say "unchanged"
+        self._published = version
         self._published_watermark = mark
         self.state.anomalies = anomalies
+        served = snapshot or current
+        if served is not None:
+            self._keep_deltas(served)
         release_unused_memory()
-        return "built"
+        return "built" if snapshot is not None else "unchanged"
+
+    def _keep_deltas(self, snapshot: Snapshot) -> None:
+        """Build the deltas from the retained versions to `snapshot` (once: a version whose
+        fingerprint is retained already has them) and keep them with its fingerprint. A failure
+        here only costs clients full snapshots; it never fails the refresh."""
+        if self.delta_bases <= 0:
+            return
+        try:
+            bases = self.store.bases(self.dataset)
+            if bases and bases[0] == snapshot.version:
+                return
+            key = contracts.dataset(self.dataset)["key"]
+            target = fingerprint(snapshot.table, key, snapshot.version)
+            limit = self.delta_max_share * len(snapshot.body)
+            deltas: dict[str, Delta | None] = {}
+            for base in (b for b in bases if b != snapshot.version):
+                if len(deltas) >= self.delta_bases:
+                    break
+                raw = self.store.fingerprint(self.dataset, base)
+                if raw is None:
+                    continue
+                body = build_delta(
+                    Fingerprint.from_bytes(raw), snapshot.table, snapshot.meta, key, target
+                )
+                kept = len(body) <= limit
+                deltas[base] = Delta.encode(base, snapshot.version, body) if kept else None
+            self.store.keep_deltas(
+                self.dataset, snapshot.version, target.to_bytes(), deltas, self.delta_bases
+            )
+        except Exception:
+            log.exception("refresh of %s: building the deltas failed", self.dataset)
 
     def _failed(self, exc: Exception, now: datetime) -> str:
         self.state.last_result = "failed"

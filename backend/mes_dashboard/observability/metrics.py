@@ -106,6 +106,11 @@ class Metrics:
             "Refresh cycles by dataset and result (built, unchanged, follower, failed).",
             ("dataset", "result"),
         )
+        self.payloads = self._counter(
+            "mes_snapshot_payloads",
+            "Snapshot answers with a body, by dataset and payload (full, delta).",
+            ("dataset", "payload"),
+        )
         self.breaker_transitions = self._counter(
             "mes_breaker_transitions",
             "Circuit breaker state changes by dependency and new state.",
@@ -190,6 +195,10 @@ class Metrics:
     def count_refresh(self, dataset: str, result: str) -> None:
         """One refresh cycle's outcome."""
         self.refreshes.labels(dataset, result).inc()
+
+    def count_payload(self, dataset: str, payload: str) -> None:
+        """One snapshot answer with a body: a full snapshot or a delta."""
+        self.payloads.labels(dataset, payload).inc()
 
     def breaker_listener(self, dependency: str) -> Callable[[str, str, str], None]:
         """A Breaker `on_transition` callback counting the transitions of `dependency`."""

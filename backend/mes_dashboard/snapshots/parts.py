@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 
+from mes_dashboard.snapshots.delta import Delta
 from mes_dashboard.snapshots.encode import ENCODINGS
 from mes_dashboard.snapshots.snapshot import Snapshot
 
@@ -60,3 +61,37 @@ def from_parts(values: Mapping[str, bytes | None], version: str) -> Snapshot | N
         detail_lists=data["detail_lists"],
         meta=dict(meta["meta"]),
     )
+
+
+# the parts of a stored delta base -> version; `meta` says whether it was kept (small enough)
+DELTA_PARTS = ("meta", "body", *(variant_part(e) for e in ENCODINGS))
+
+
+def delta_to_parts(delta: Delta | None, base: str, version: str) -> dict[str, bytes]:
+    """The parts of a delta; only `meta` (kept: false) for one built but too large to serve."""
+    parts: dict[str, bytes] = {}
+    if delta is not None:
+        parts = {"body": delta.body} | {variant_part(e): d for e, d in delta.variants.items()}
+    meta = {"base": base, "version": version, "kept": delta is not None, "parts": ["meta", *parts]}
+    return {"meta": json.dumps(meta).encode()} | parts
+
+
+def delta_from_parts(
+    values: Mapping[str, bytes | None], base: str, version: str
+) -> tuple[bool, Delta | None]:
+    """(known, delta): known is False when the delta or a part of it is missing; a known delta
+    that was too large to keep is (True, None)."""
+    raw = values.get("meta")
+    if raw is None:
+        return False, None
+    meta = json.loads(raw)
+    if meta["base"] != base or meta["version"] != version:
+        return False, None
+    if not meta["kept"]:
+        return True, None
+    got = {name: values.get(name) for name in meta["parts"]}
+    data = {name: v for name, v in got.items() if v is not None}
+    if len(data) != len(got):
+        return False, None
+    variants = {enc: data[variant_part(enc)] for enc in ENCODINGS if variant_part(enc) in data}
+    return True, Delta(base, version, data["body"], variants)

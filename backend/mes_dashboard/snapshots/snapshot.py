@@ -23,7 +23,9 @@ class Snapshot:
     """Encoded payload (main columns), its compressed variants, and the detail columns.
 
     `detail` is the IPC stream of the detail-only columns, zstd-compressed: it is read only when a
-    drawer asks for one row, so it stays small in every worker's memory.
+    drawer asks for one row, so it stays small in every worker's memory. `snapshot_time` is the
+    time this content was first built; the store keeps the last time the source confirmed it
+    (`SnapshotStore.confirmed_time`).
     """
 
     dataset: str
@@ -117,20 +119,35 @@ def _iso_ms(dt: datetime) -> str:
     return dt.isoformat(timespec="milliseconds")
 
 
-def make_snapshot(built: Built, generated_at: datetime | None = None) -> Snapshot:
-    """Encode a built dataset: the version is derived from the content."""
+def content_version(built: Built) -> str:
+    """The version of a built dataset: 16 hex digits of blake2b over its content only.
+
+    The main table's IPC stream written without schema metadata (so neither the snapshot time nor
+    the build time enters it), then the detail columns' stream and the detail lists, which the
+    row endpoint serves from the same version. Same content => same version, on every host.
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(write_ipc(built.table.select(main_columns(built.dataset)), {}))
+    digest.update(write_ipc(built.table.select(detail_columns(built.dataset)), {}))
+    digest.update(_lists_json(built).encode())
+    return digest.hexdigest()
+
+
+def make_snapshot(
+    built: Built, generated_at: datetime | None = None, version: str | None = None
+) -> Snapshot:
+    """Encode a built dataset: the version is derived from the content (`content_version`,
+    passed in when the caller computed it already)."""
     gen = generated_at or datetime.now(UTC)
     main = built.table.select(main_columns(built.dataset))
+    version = version or content_version(built)
     meta = {
         "dataset": built.dataset,
         "snapshot_time": _iso_ms(built.snapshot_time),
         "timezone": contracts.plant_timezone(),
+        "version": version,
     }
-    digest = hashlib.blake2b(write_ipc(main, meta), digest_size=6).hexdigest()
-    version = f"{built.snapshot_time.astimezone(UTC):%Y%m%dT%H%M%SZ}-{digest}"
-    meta["version"] = version
     body = write_ipc(main, meta)
-    lists = json.dumps(built.detail_lists, ensure_ascii=False, default=_json_default)
     return Snapshot(
         dataset=built.dataset,
         version=version,
@@ -140,9 +157,13 @@ def make_snapshot(built: Built, generated_at: datetime | None = None) -> Snapsho
         body=body,
         variants={enc: compress(body, enc) for enc in ENCODINGS},
         detail=compress(write_ipc(built.table.select(detail_columns(built.dataset)), meta), "zstd"),
-        detail_lists=lists.encode(),
+        detail_lists=_lists_json(built).encode(),
         meta=meta,
     )
+
+
+def _lists_json(built: Built) -> str:
+    return json.dumps(built.detail_lists, ensure_ascii=False, default=_json_default)
 
 
 def _json_default(value: object) -> str:

@@ -1,9 +1,19 @@
 import { describe, expect, it, vi } from "vitest";
 import type { CoreClient } from "../core/worker/worker-client";
-import type { FetchClient, FetchResult } from "../net/fetch-client";
+import type { FetchClient, FetchResult, ResponseMeta } from "../net/fetch-client";
 import { createDatasetStore } from "./dataset-store";
 
-const meta = (version: string) => ({ degraded: null, dataAgeS: 5, version, generatedAt: null, requestId: null });
+const meta = (version: string, extra: Partial<ResponseMeta> = {}): ResponseMeta => ({
+  degraded: null,
+  dataAgeS: 5,
+  version,
+  generatedAt: null,
+  requestId: null,
+  payload: "full",
+  deltaBase: null,
+  snapshotTime: null,
+  ...extra,
+});
 
 function fakes(answers: FetchResult<Uint8Array>[]) {
   const loads: Uint8Array[] = [];

@@ -4,7 +4,8 @@ import type { SnapshotDataset } from "../core/query";
 import type { CoreClient } from "../core/worker/worker-client";
 import type { FetchClient } from "../net/fetch-client";
 import type { VisibilitySource } from "../net/poller";
-import { createDatasetStore, type DatasetStore } from "./dataset-store";
+import { createDatasetStore, type DatasetStore, type IdleScheduler } from "./dataset-store";
+import type { LocalCopy } from "./local-copy";
 import type { UiConfig } from "./ui-config";
 
 export type DatasetStores = Readonly<Record<SnapshotDataset, DatasetStore>>;
@@ -14,6 +15,8 @@ export interface DatasetStoresOptions {
   core: CoreClient;
   uiConfig: Promise<UiConfig>;
   visibility?: VisibilitySource;
+  localCopy?: LocalCopy;
+  idle?: IdleScheduler;
 }
 
 export function createDatasetStores(options: DatasetStoresOptions): DatasetStores {

@@ -5,7 +5,16 @@ import { ApiError } from "../net/api-error";
 import type { FetchClient, FetchResult } from "../net/fetch-client";
 import { createQueryDatasetStore } from "./query-dataset-store";
 
-const meta = { degraded: null, dataAgeS: 0, version: "q", generatedAt: null, requestId: null };
+const meta = {
+  degraded: null,
+  dataAgeS: 0,
+  version: "q",
+  generatedAt: null,
+  requestId: null,
+  payload: null,
+  deltaBase: null,
+  snapshotTime: null,
+};
 type Answer = FetchResult<Uint8Array> | ApiError;
 
 function fakes(answers: Answer[]) {

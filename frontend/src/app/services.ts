@@ -1,6 +1,8 @@
 /** The app's long-lived services: one fetch client, one core worker, the dataset stores, a clock. */
 import { type InjectionKey, inject, type Ref, ref, shallowRef } from "vue";
 import { documentVisibility } from "../browser/document-visibility";
+import { whenIdle } from "../browser/idle";
+import { indexedDbSnapshots } from "../browser/snapshot-db";
 import { startCoreWorker } from "../browser/start-core-worker";
 import { DATASETS, isSnapshotDataset } from "../core/contracts";
 import { type NavDrawer, navDrawers, type PageRegistry, parseRegistry } from "../core/page-registry";
@@ -8,6 +10,7 @@ import type { Dataset, SnapshotDataset } from "../core/query";
 import type { CoreClient } from "../core/worker/worker-client";
 import { createFetchClient, type FetchClient } from "../net/fetch-client";
 import { createDatasetStores, type DatasetStores } from "./dataset-stores";
+import { createLocalCopy, type LocalCopy, localCopyLimits } from "./local-copy";
 import { createQueryDatasetStore, type QueryDatasetStore } from "./query-dataset-store";
 import { createSessionStore, type SessionStore } from "./session-store";
 import { FALLBACK_DEADLINE_MS, loadUiConfig, type UiConfig } from "./ui-config";
@@ -28,6 +31,10 @@ export interface AppServices {
   /** Fetch the page registry again (it depends on who is signed in). */
   reloadRegistry(): Promise<void>;
   session: SessionStore;
+  /** The snapshots kept on this device (IndexedDB). */
+  localCopy: LocalCopy;
+  /** Remove every snapshot kept on this device; the datasets in use are then fetched again in full. */
+  clearLocalData(): Promise<void>;
   /** Wall clock in ms, ticking every second (ages and badges). */
   now: Ref<number>;
 }
@@ -40,7 +47,18 @@ export function createAppServices(): AppServices {
   const core = startCoreWorker();
   const visibility = documentVisibility();
   const uiConfig = loadUiConfig(fetchClient);
-  const stores = createDatasetStores({ fetchClient, core, uiConfig, visibility });
+  const localCopy = createLocalCopy({
+    storage: indexedDbSnapshots(),
+    ...localCopyLimits({
+      maxMb: import.meta.env.VITE_LOCAL_COPY_MAX_MB,
+      maxAgeDays: import.meta.env.VITE_LOCAL_COPY_MAX_AGE_DAYS,
+    }),
+  });
+  const stores = createDatasetStores({ fetchClient, core, uiConfig, visibility, localCopy, idle: whenIdle });
+  const clearLocalData = async () => {
+    await localCopy.clear();
+    for (const store of Object.values(stores)) void store.reload();
+  };
   const queryStores = Object.fromEntries(
     DATASETS.filter((d) => !isSnapshotDataset(d)).map((dataset) => [
       dataset,
@@ -83,6 +101,8 @@ export function createAppServices(): AppServices {
     registryError,
     reloadRegistry,
     session,
+    localCopy,
+    clearLocalData,
     now,
   };
 }

@@ -1,4 +1,4 @@
-/** Use a dataset in a page: polling runs while mounted; freshness figures for the header. */
+/** Use a dataset in a page: polling runs while mounted; freshness figures (and the local copy's age) for the header. */
 import { computed, onBeforeUnmount } from "vue";
 import type { SnapshotDataset } from "../core/query";
 import { currentAgeS } from "../i18n/format-age";
@@ -11,11 +11,18 @@ export function useDataset(name: SnapshotDataset) {
   onBeforeUnmount(release);
   const state = store.state;
   const ageS = computed(() => currentAgeS(state.value.dataAgeS, state.value.lastSuccessAt, services.now.value));
-  const snapshotTime = computed(() => state.value.data?.info.snapshotTime ?? null);
+  // The snapshot time the server last confirmed (X-Snapshot-Time), else the one in the bytes.
+  const snapshotTime = computed(
+    () => state.value.data?.meta.snapshotTime ?? state.value.data?.info.snapshotTime ?? null,
+  );
+  const localAgeS = computed(() => {
+    const local = state.value.local;
+    return local ? Math.max(0, (services.now.value - local.savedAt) / 1000) : null;
+  });
   const hasData = computed(() => state.value.data !== null);
   const errorCode = computed(() => {
     const e = state.value.error as { code?: unknown } | null;
     return e ? (typeof e.code === "string" ? e.code : "ERROR") : null;
   });
-  return { store, state, ageS, snapshotTime, hasData, errorCode, refresh: () => void store.refresh() };
+  return { store, state, ageS, snapshotTime, localAgeS, hasData, errorCode, refresh: () => void store.refresh() };
 }

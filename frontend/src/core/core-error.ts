@@ -3,7 +3,10 @@
  *
  * CoreError (code: string)
  * ├── QueryError   code "INVALID_QUERY": the query breaks the query contract
- * └── DecodeError  code "DECODE_ERROR": the bytes are not a readable Arrow IPC stream
+ * └── DecodeError  code "DECODE_ERROR": the bytes are not a readable Arrow IPC stream (or not a well-formed delta)
+ *
+ * Codes raised as plain CoreError: NOT_FOUND and BAD_REQUEST (worker requests), WORKER_ERROR (the
+ * worker failed), DELTA_BASE_MISMATCH (applyDelta: the table is not the version the delta applies to).
  *
  * Messages start with the code ("INVALID_QUERY: ...") so the code survives transports that keep
  * only name and message (postMessage of plain objects, Playwright's error serialization).

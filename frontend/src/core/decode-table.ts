@@ -9,7 +9,7 @@
  * flechette's tableFromIPC, still converted lazily.
  */
 /// <reference path="./flechette-ipc.d.ts" />
-import { DateUnit, TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
+import { DateUnit, type Schema, TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
 import { decodeIPC } from "@uwdata/flechette/src/decode/decode-ipc.js";
 import { DecodeError } from "./core-error";
 import { rememberDictionaryText } from "./string-index";
@@ -51,12 +51,17 @@ interface Parsed {
   names: string[];
   columns: ArrowColumn[];
   metadata: Record<string, string>;
+  /** The stream's Arrow schema (flechette's shape: encodeTable writes it back). */
+  schema: Schema;
 }
 
 const STRING_TYPES: ReadonlySet<number> = new Set([Type.Utf8, Type.LargeUtf8, Type.Utf8View]);
 
+/** A decoded table with the columns it could not read and the stream's Arrow schema (for re-encoding). */
+export type DecodedTable = Table & { skippedColumns: string[]; schema: Schema };
+
 /** Decode IPC stream bytes (one or more record batches, any dictionary batches) into a Table. */
-export function decodeTable(bytes: Uint8Array | ArrayBuffer): Table & { skippedColumns: string[] } {
+export function decodeTable(bytes: Uint8Array | ArrayBuffer): DecodedTable {
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw new DecodeError("expected the IPC bytes as a Uint8Array or ArrayBuffer");
   }
@@ -71,7 +76,7 @@ export function decodeTable(bytes: Uint8Array | ArrayBuffer): Table & { skippedC
   return _decodeTable(parsed);
 }
 
-function _decodeTable({ numRows, names, columns, metadata }: Parsed) {
+function _decodeTable({ numRows, names, columns, metadata, schema }: Parsed): DecodedTable {
   const decoded = { names: [] as string[], columns: new Map<string, Column>(), skipped: [] as string[] };
   names.forEach((name, i) => {
     const column = lazyColumn(columns[i] as ArrowColumn, numRows);
@@ -91,6 +96,7 @@ function _decodeTable({ numRows, names, columns, metadata }: Parsed) {
     snapshotTime: Number.isNaN(parsed) ? null : parsed,
     version: metadata.version ?? null,
     skippedColumns: decoded.skipped,
+    schema,
   };
 }
 
@@ -101,6 +107,7 @@ function readWithFlechette(bytes: Uint8Array | ArrayBuffer): Parsed {
     names: arrow.schema.fields.map((field) => field.name),
     columns: arrow.children as unknown as ArrowColumn[],
     metadata: Object.fromEntries(arrow.schema.metadata ?? []),
+    schema: arrow.schema,
   };
 }
 
@@ -185,6 +192,7 @@ function readStream(bytes: Uint8Array | ArrayBuffer): Parsed | null {
     names: fields.map((f) => f.name),
     columns: fields.map((f, k) => new DirectColumn(f.type, chunks[k] ?? [])),
     metadata: Object.fromEntries(data.schema?.metadata ?? []),
+    schema: data.schema as unknown as Schema,
   };
 }
 

@@ -54,6 +54,41 @@ describe("fetch client", () => {
     expect(second.meta.degraded).toBe("source down");
   });
 
+  it("leaves revalidation to a caller holding the data: its ETag, no cached body, an empty 304", async () => {
+    const time = fakeTime();
+    const { fetch, calls } = scriptedFetch(time, [
+      arrow([1, 2], {
+        ETag: '"B"',
+        "X-Payload": "delta",
+        "X-Delta-Base": "A",
+        "X-Snapshot-Time": "2026-12-05T09:30:00+08:00",
+      }),
+      () =>
+        new Response(null, { status: 304, headers: { ETag: '"B"', "X-Snapshot-Time": "2026-12-05T09:31:00+08:00" } }),
+      arrow([3], { "X-Payload": "full" }),
+    ]);
+    const client = createFetchClient({ fetch, ...time });
+    const delta = await client.getBytes("/d?since=A", { revalidate: { etag: '"A"' } });
+    expect(calls[0]?.headers["If-None-Match"]).toBe('"A"');
+    expect(Array.from(delta.data)).toEqual([1, 2]);
+    expect(delta.meta).toMatchObject({
+      payload: "delta",
+      deltaBase: "A",
+      snapshotTime: Date.UTC(2026, 11, 5, 1, 30),
+    });
+    const same = await client.getBytes("/d?since=A", { revalidate: { etag: '"B"' } });
+    expect(calls[1]?.headers["If-None-Match"]).toBe('"B"');
+    expect(same).toMatchObject({ notModified: true, etag: '"B"' });
+    expect(same.data.byteLength).toBe(0);
+    expect(same.meta.snapshotTime).toBe(Date.UTC(2026, 11, 5, 1, 31));
+    const full = await client.getBytes("/d?since=A", { revalidate: { etag: null } });
+    expect(calls[2]?.headers["If-None-Match"]).toBeUndefined();
+    expect(full.meta).toMatchObject({ payload: "full", deltaBase: null, snapshotTime: null });
+    // Nothing was cached: a plain request afterwards revalidates nothing.
+    await client.getBytes("/d?since=A").catch(() => undefined);
+    expect(calls[3]?.headers["If-None-Match"]).toBeUndefined();
+  });
+
   it("waits at least Retry-After before retrying a retryable error", async () => {
     const time = fakeTime(0, () => 0.999);
     const { fetch, calls } = scriptedFetch(time, [

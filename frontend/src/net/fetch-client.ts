@@ -19,6 +19,12 @@ export interface ResponseMeta {
   version: string | null;
   generatedAt: string | null;
   requestId: string | null;
+  /** X-Payload: "delta" when the body is a delta from `deltaBase`, "full" for a whole snapshot. */
+  payload: "full" | "delta" | null;
+  /** X-Delta-Base: the version a delta applies to. */
+  deltaBase: string | null;
+  /** X-Snapshot-Time in epoch ms: the last time the source confirmed this content. */
+  snapshotTime: number | null;
 }
 
 export interface FetchResult<T> {
@@ -41,6 +47,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   headers?: Record<string, string>;
+  /**
+   * The caller keeps the body itself: `etag` (when not null) goes out as If-None-Match instead of
+   * the client's cached one, the body is not cached, and a 304 answers an empty body.
+   */
+  revalidate?: { etag: string | null };
 }
 
 export interface FetchClientOptions extends Partial<TimeSource> {
@@ -139,22 +150,29 @@ export function createFetchClient(options: FetchClientOptions = {}): FetchClient
     signal: AbortSignal,
     attempt: number,
   ) => {
-    const cached = cache.get(url);
+    const own = opts.revalidate;
+    const cached = own ? undefined : cache.get(url);
     const headers: Record<string, string> = { Accept: accept, ...opts.headers };
     if (attempt > 0) headers["X-Retry-Attempt"] = String(attempt);
     if (cached) headers["If-None-Match"] = cached.etag;
+    if (own?.etag) headers["If-None-Match"] = own.etag;
     const response = await doFetch(url, { headers, signal });
     const meta = readMeta(response.headers);
     if (response.status === 304 && cached) {
       config.budget.deposit();
       return { data: cached.body, notModified: true, etag: cached.etag, meta };
     }
+    if (response.status === 304 && own?.etag) {
+      config.budget.deposit();
+      return { data: new Uint8Array(0), notModified: true, etag: response.headers.get("ETag") ?? own.etag, meta };
+    }
     if (!response.ok) {
       throw apiErrorFromResponse(response.status, response.headers, await response.text(), time.now());
     }
     const body = await readBody(response, opts.onProgress);
     const etag = response.headers.get("ETag");
-    if (etag) cache.set(url, { etag, body });
+    if (own) cache.delete(url);
+    else if (etag) cache.set(url, { etag, body });
     else cache.delete(url);
     config.budget.deposit();
     return { data: body, notModified: false, etag, meta };
@@ -210,12 +228,17 @@ function asApiError(thrown: unknown, signal: AbortSignal): ApiError {
 
 function readMeta(headers: Headers): ResponseMeta {
   const age = Number.parseFloat(headers.get("X-Data-Age-Seconds") ?? "");
+  const payload = headers.get("X-Payload");
+  const snapshotTime = Date.parse(headers.get("X-Snapshot-Time") ?? "");
   return {
     degraded: headers.get("X-Degraded") || null,
     dataAgeS: Number.isFinite(age) ? age : null,
     version: headers.get("X-Snapshot-Version"),
     generatedAt: headers.get("X-Snapshot-Generated-At"),
     requestId: headers.get("X-Request-ID"),
+    payload: payload === "delta" || payload === "full" ? payload : null,
+    deltaBase: headers.get("X-Delta-Base") || null,
+    snapshotTime: Number.isFinite(snapshotTime) ? snapshotTime : null,
   };
 }
 

@@ -1,8 +1,11 @@
 /** The worker's logic without the worker: holds decoded tables by name and answers requests. */
-import { isDataset } from "../contracts";
+import type { Schema } from "@uwdata/flechette";
+import { applyDelta } from "../apply-delta";
+import { datasetKey, isDataset } from "../contracts";
 import { CoreError } from "../core-error";
 import { type Crossfilter, createCrossfilter } from "../crossfilter";
-import { decodeTable } from "../decode-table";
+import { type DecodedTable, decodeTable } from "../decode-table";
+import { encodeTable } from "../encode-table";
 import { evaluate } from "../evaluate";
 import type { Dataset, Filter } from "../query";
 import { type Selection, selectionMask } from "../selection";
@@ -12,6 +15,8 @@ import type { CoreRequest, CrossfilterScope, RequestEnvelope, ResponseEnvelope, 
 
 interface Entry {
   table: Table;
+  /** The Arrow schema of the last load or delta (encode writes the table with it). */
+  schema: Schema;
   info: TableInfo;
   dataset: Dataset | null;
   crossfilter: Crossfilter | null;
@@ -36,25 +41,46 @@ export function createCoreHandler(): CoreHandler {
     return scope === "all" ? entry.crossfilter.selectionAll() : entry.crossfilter.selectionExcept(scope.except);
   };
 
+  /**
+   * Put a new table under `name`. Every cache and index lives on the table or its column objects,
+   * so they go with the old table; the widgets' filters are kept (re-evaluated on the new rows).
+   */
+  const replace = (name: string, decoded: DecodedTable, dataset: Dataset | null): TableInfo => {
+    const info: TableInfo = {
+      name,
+      numRows: decoded.numRows,
+      columns: decoded.columnNames.map((column) => ({
+        name: column,
+        kind: decoded.columns.get(column)?.kind ?? "utf8",
+      })),
+      skippedColumns: decoded.skippedColumns,
+      metadata: { ...decoded.metadata },
+      snapshotTime: decoded.snapshotTime,
+      version: decoded.version,
+    };
+    const previous = tables.get(name);
+    const entry: Entry = { table: decoded, schema: decoded.schema, info, dataset, crossfilter: null };
+    tables.set(name, entry);
+    if (previous?.crossfilter && dataset) reapplyFilters(entry, previous.crossfilter);
+    return info;
+  };
+
   const handle = (request: CoreRequest): unknown => {
     switch (request.type) {
       case "load": {
         const decoded = decodeTable(request.bytes);
         const dataset = request.dataset ?? (isDataset(request.name) ? request.name : null);
-        const info: TableInfo = {
-          name: request.name,
-          numRows: decoded.numRows,
-          columns: decoded.columnNames.map((name) => ({ name, kind: decoded.columns.get(name)?.kind ?? "utf8" })),
-          skippedColumns: decoded.skippedColumns,
-          metadata: { ...decoded.metadata },
-          snapshotTime: decoded.snapshotTime,
-          version: decoded.version,
-        };
-        const previous = tables.get(request.name);
-        const entry: Entry = { table: decoded, info, dataset, crossfilter: null };
-        tables.set(request.name, entry);
-        if (previous?.crossfilter && dataset) reapplyFilters(entry, previous.crossfilter);
-        return info;
+        return replace(request.name, decoded, dataset);
+      }
+      case "applyDelta": {
+        const entry = entryOf(request.name);
+        const key = entry.dataset ? (datasetKey(entry.dataset) ?? undefined) : undefined;
+        const next = applyDelta(entry.table, request.bytes, key ? { key } : {});
+        return replace(request.name, next, entry.dataset);
+      }
+      case "encode": {
+        const entry = entryOf(request.name);
+        return encodeTable(entry.table, entry.schema);
       }
       case "drop":
         tables.delete(request.name);

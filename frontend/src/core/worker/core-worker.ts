@@ -6,5 +6,10 @@ const handler = createCoreHandler();
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.addEventListener("message", (event: MessageEvent<RequestEnvelope>) => {
-  scope.postMessage(handler.respond(event.data));
+  const response = handler.respond(event.data);
+  // Encoded bytes (a fresh buffer of their own) move to the page instead of being copied.
+  const result = response.ok ? response.result : null;
+  const owned =
+    result instanceof Uint8Array && result.byteOffset === 0 && result.byteLength === result.buffer.byteLength;
+  scope.postMessage(response, owned && result.buffer instanceof ArrayBuffer ? [result.buffer] : []);
 });

@@ -8,6 +8,8 @@ export type CrossfilterScope = "all" | { except: string };
 
 export type CoreRequest =
   | { type: "load"; name: string; bytes: Uint8Array | ArrayBuffer; dataset?: Dataset }
+  | { type: "applyDelta"; name: string; bytes: Uint8Array | ArrayBuffer }
+  | { type: "encode"; name: string }
   | { type: "drop"; name: string }
   | { type: "evaluate"; name: string; query: unknown; crossfilter?: CrossfilterScope }
   | { type: "setFilters"; name: string; widget: string; filters: unknown }
@@ -26,6 +28,10 @@ export interface TableInfo {
 /** The result type of each request type. */
 export interface CoreResults {
   load: TableInfo;
+  /** The table after the delta (version B); rejected with code DELTA_BASE_MISMATCH when it holds another base. */
+  applyDelta: TableInfo;
+  /** The table as one Arrow IPC stream (schema of its last load or delta, metadata of its version). */
+  encode: Uint8Array;
   drop: null;
   evaluate: QueryResult;
   setFilters: null;

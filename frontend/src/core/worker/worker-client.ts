@@ -16,6 +16,13 @@ export interface WorkerLike {
 export interface CoreClient {
   /** Decode IPC bytes in the worker under `name`; `transfer` moves the buffer instead of copying it. */
   load(name: string, bytes: Uint8Array, options?: { dataset?: Dataset; transfer?: boolean }): Promise<TableInfo>;
+  /**
+   * Apply delta bytes (A -> B) to the table under `name` (replaced by B; widget filters kept);
+   * rejects with code DELTA_BASE_MISMATCH when the table is not version A.
+   */
+  applyDelta(name: string, bytes: Uint8Array, options?: { transfer?: boolean }): Promise<TableInfo>;
+  /** The table under `name` as one Arrow IPC stream (decodes to an equal table). */
+  encode(name: string): Promise<Uint8Array>;
   drop(name: string): Promise<null>;
   evaluate(name: string, query: unknown, crossfilter?: CrossfilterScope): Promise<QueryResult>;
   setFilters(name: string, widget: string, filters: unknown): Promise<null>;
@@ -56,8 +63,11 @@ export function createCoreClient(worker: WorkerLike): CoreClient {
     load: (name, bytes, options = {}) => {
       const { dataset, transfer = false } = options;
       const request: CoreRequest = dataset ? { type: "load", name, bytes, dataset } : { type: "load", name, bytes };
-      return send(request, transfer && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
+      return send(request, transferList(bytes, transfer));
     },
+    applyDelta: (name, bytes, options = {}) =>
+      send({ type: "applyDelta", name, bytes }, transferList(bytes, options.transfer ?? false)),
+    encode: (name) => send({ type: "encode", name }),
     drop: (name) => send({ type: "drop", name }),
     evaluate: (name, query, crossfilter) =>
       send(crossfilter ? { type: "evaluate", name, query, crossfilter } : { type: "evaluate", name, query }),
@@ -71,6 +81,10 @@ export function createCoreClient(worker: WorkerLike): CoreClient {
       pending.clear();
     },
   };
+}
+
+function transferList(bytes: Uint8Array, transfer: boolean): ArrayBuffer[] {
+  return transfer && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
 function remoteError(payload: { code: string; name: string; message: string }): CoreError {
