@@ -257,7 +257,8 @@ describe("encodeTable", () => {
     expect(qty.bitWidth).toBe(32);
     // values that still fit keep the narrow width
     const kept = decodeTable(encodeTable(tableA, tableA.schema));
-    expect((kept.schema.fields.find((f) => f.name === "QTY")?.type as { bitWidth: number }).bitWidth).toBe(8);
+    const keptQty = kept.schema.fields.find((f) => f.name === "QTY")?.type as { bitWidth: number } | undefined;
+    expect(keptQty?.bitWidth).toBe(8);
   });
 
   it("round-trips an empty table", () => {
