@@ -264,13 +264,14 @@ def write_stream(
     mode: str,
     shuffles: Any,
 ) -> bytes:
-    """One IPC stream with a record batch per (start, end) bound."""
-    schema = arrow_schema(specs)
+    """One IPC stream with a record batch per (start, end) bound, in wire widths drawn at random
+    among those that hold the values (as the server narrows them: snapshots/encode.py)."""
     dictionaries = {
         c.name: batch_dictionaries(values[c.name], bounds, mode, shuffles)
         for c in specs
         if c.type == "dictionary"
     }
+    schema = wire_widths(arrow_schema(specs), specs, values, dictionaries, shuffles)
     options = pa.ipc.IpcWriteOptions(emit_dictionary_deltas=mode == "delta")
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, schema, options=options) as writer:
@@ -280,11 +281,41 @@ def write_stream(
                     c,
                     values[c.name][start:end],
                     dictionaries[c.name][b] if c.name in dictionaries else [],
+                    f.type,
                 )
-                for c in specs
+                for c, f in zip(specs, schema, strict=True)
             ]
             writer.write_batch(pa.record_batch(arrays, schema=schema))
     return bytes(sink.getvalue().to_pybytes())
+
+
+WIDTHS = ((pa.int8(), 2**7 - 1), (pa.int16(), 2**15 - 1), (pa.int32(), 2**31 - 1))
+
+
+def wire_widths(
+    schema: pa.Schema,
+    specs: Sequence[ColumnSpec],
+    values: dict[str, list[Any]],
+    dictionaries: dict[str, list[list[str | None]]],
+    shuffles: Any,
+) -> pa.Schema:
+    """Dictionary indices and int32 columns in a width drawn among int8 / int16 / int32 that hold
+    them (the largest dictionary of any batch; the column's minimum and maximum)."""
+    fields = []
+    for spec, f in zip(specs, schema, strict=True):
+        if spec.type == "dictionary":
+            size = max((len(d) for d in dictionaries[spec.name]), default=0)
+            fits = [t for t, top in WIDTHS if size - 1 <= top]
+            index = shuffles.choice(fits)
+            fields.append(f.with_type(pa.dictionary(index, f.type.value_type)))
+        elif spec.type == "int32":
+            present = [v for v in values[spec.name] if v is not None]
+            low, high = min(present, default=0), max(present, default=0)
+            fits = [t for t, top in WIDTHS if -top - 1 <= low and high <= top]
+            fields.append(f.with_type(shuffles.choice(fits)))
+        else:
+            fields.append(f)
+    return pa.schema(fields, metadata=schema.metadata)
 
 
 def batch_dictionaries(
@@ -316,8 +347,13 @@ def shuffled(items: list[Any], shuffles: Any) -> list[Any]:
     return copy
 
 
-def _array(spec: ColumnSpec, values: list[Any], dictionary: list[str | None]) -> pa.Array:
+def _array(
+    spec: ColumnSpec, values: list[Any], dictionary: list[str | None], wire: pa.DataType
+) -> pa.Array:
+    """One batch's array in its wire type (the contract type, or a narrower integer width)."""
     arrow_type = contracts.arrow_type({"type": spec.type})
+    if spec.type == "int32":
+        return pa.array(values, type=wire)
     if spec.type == "date":
         days = [None if v is None else dt.date.fromisoformat(v) for v in values]
         return pa.array(days, type=arrow_type)
@@ -333,7 +369,7 @@ def _array(spec: ColumnSpec, values: list[Any], dictionary: list[str | None]) ->
             index[None] if i in via_entry else None if v is None else index[v]
             for i, v in enumerate(values)
         ],
-        pa.int32(),
+        wire.index_type,
     )
     return pa.DictionaryArray.from_arrays(codes, pa.array(dictionary, pa.utf8()))
 

@@ -192,6 +192,45 @@ def dates() -> None:
     write("dates", schema, batches)
 
 
+def narrow_widths() -> None:
+    """What the server ships (snapshots/encode.py wire_schema): int8 and int16 dictionary indices,
+    int8 and int16 integers with their extremes and nulls, two batches, a replacement dictionary."""
+    small = ["HOLD", "QUEUE", "RUN"]
+    large = [f"WO{k:05d}" for k in range(300)]
+
+    def indexed(values: list[str | None], dictionary: list[str], index: pa.DataType) -> pa.Array:
+        return dict_array(values, dictionary).cast(pa.dictionary(index, pa.utf8()))
+
+    schema = pa.schema(
+        [
+            ("STATUS", pa.dictionary(pa.int8(), pa.utf8())),
+            ("WORKORDER", pa.dictionary(pa.int16(), pa.utf8())),
+            ("COUNT", pa.int8()),
+            ("SEQ", pa.int16()),
+        ],
+        metadata=METADATA,
+    )
+    first = pa.record_batch(
+        [
+            indexed(["RUN", None, "HOLD", "QUEUE"], small, pa.int8()),
+            indexed(["WO00299", "WO00000", None, "WO00128"], large, pa.int16()),
+            pa.array([-128, 127, None, 0], pa.int8()),
+            pa.array([-32768, 32767, 1200, None], pa.int16()),
+        ],
+        schema=schema,
+    )
+    second = pa.record_batch(
+        [
+            indexed(["待料", "RUN", None], ["RUN", "待料"], pa.int8()),
+            indexed([None, "WO00255", "WO00001"], large, pa.int16()),
+            pa.array([3, None, -1], pa.int8()),
+            pa.array([None, 50, -2], pa.int16()),
+        ],
+        schema=schema,
+    )
+    write("narrow-widths", schema, [first, second])
+
+
 def empty() -> None:
     """A schema and no record batch at all."""
     schema = pa.schema([("CAT", DICT), ("QTY", pa.int32()), ("TIME", TS)], metadata=METADATA)
@@ -256,6 +295,7 @@ def main() -> None:
     replacement_dictionary(deltas=True)
     ascending_then_replaced()
     dates()
+    narrow_widths()
     empty()
     wip_sample()
 

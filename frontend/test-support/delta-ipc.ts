@@ -33,13 +33,13 @@ export interface Row {
 
 export const COLUMNS = ["K", "CAT", "NAME", "QTY", "X", "FLAG", "T", "D"] as const;
 
-/** Arrow types of the columns; `narrow` writes CAT's indices as int8 (as a server may for small dictionaries). */
+/** Arrow types of the columns; `narrow` writes CAT's indices and QTY as int8 (as the server does when they fit). */
 export function types(narrow = false): Record<string, DataType> {
   return {
     K: utf8(),
     CAT: dictionary(utf8(), narrow ? int8() : int32()),
     NAME: utf8(),
-    QTY: int32(),
+    QTY: narrow ? int8() : int32(),
     X: float64(),
     FLAG: bool(),
     T: timestamp(TimeUnit.MILLISECOND, "Asia/Taipei"),

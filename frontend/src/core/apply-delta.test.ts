@@ -244,6 +244,23 @@ describe("encodeTable", () => {
     expect(again.metadata).toEqual(snapshotMeta("B"));
   });
 
+  it("widens an int8 column (the server's wire width for the base) whose values outgrew it after a delta", () => {
+    const a = [row("a", { QTY: 5 }), row("b", { QTY: -7 })];
+    const b = [row("a", { QTY: 5 }), row("b", { QTY: 30_000 }), row("c", { QTY: -200 }), row("d", { QTY: null })];
+    const tableA = decodeTable(ipcOf(a, snapshotMeta("A"), true));
+    const qtyA = tableA.schema.fields.find((f) => f.name === "QTY")?.type as { bitWidth: number };
+    expect(qtyA.bitWidth).toBe(8);
+    const result = applyDelta(tableA, deltaOf(a, b, "A", "B"), KEY);
+    const again = decodeTable(encodeTable(result, tableA.schema));
+    expect(contents(again)).toEqual(contents(decodeTable(ipcOf(b, snapshotMeta("B")))));
+    const qty = again.schema.fields.find((f) => f.name === "QTY")?.type as { bitWidth: number };
+    expect(qty.bitWidth).toBe(32);
+    // values that still fit keep the narrow width
+    const kept = decodeTable(encodeTable(tableA, tableA.schema));
+    const keptQty = kept.schema.fields.find((f) => f.name === "QTY")?.type as { bitWidth: number } | undefined;
+    expect(keptQty?.bitWidth).toBe(8);
+  });
+
   it("round-trips an empty table", () => {
     const empty = decodeTable(ipcOf([], snapshotMeta("A")));
     expect(contents(decodeTable(encodeTable(empty, empty.schema)))).toEqual(contents(empty));

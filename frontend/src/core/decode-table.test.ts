@@ -51,6 +51,59 @@ describe("decodeTable", () => {
     expect(Array.from(column.codes)).toEqual([2, 0, -1, 1, 3, 2, 0, 2]);
   });
 
+  it("widens int8 / int16 dictionary indices and integers to the Table's arrays", () => {
+    const table = decodeTable(loadFixture("narrow-widths"));
+    const status = table.columns.get("STATUS");
+    const workorder = table.columns.get("WORKORDER");
+    const count = table.columns.get("COUNT");
+    if (status?.kind !== "dictionary" || workorder?.kind !== "dictionary") throw new Error("expected dictionaries");
+    if (count?.kind !== "int") throw new Error("expected an int column");
+    expect(status.codes).toBeInstanceOf(Int32Array);
+    expect(status.dictionary).toEqual(["HOLD", "QUEUE", "RUN", "待料"]);
+    expect(Array.from(status.codes)).toEqual([2, -1, 0, 1, 3, 2, -1]);
+    expect(workorder.dictionary).toHaveLength(300);
+    expect(Array.from(workorder.codes)).toEqual([299, 0, -1, 128, -1, 255, 1]);
+    expect(count.values).toBeInstanceOf(Float64Array);
+    expect(Array.from(count.values)).toEqual([-128, 127, 0, 0, 3, 0, -1]);
+    expect(Array.from(count.valid)).toEqual([1, 1, 0, 1, 1, 0, 1]);
+  });
+
+  it("converts a column once, on first use, and returns the same arrays after", () => {
+    const table = decodeTable(loadFixture("wip-sample"));
+    const status = table.columns.get("WIP_STATUS");
+    const qty = table.columns.get("QTY");
+    if (status?.kind !== "dictionary" || qty?.kind !== "int") throw new Error("unexpected kinds");
+    expect(status.codes).toBe(status.codes);
+    expect(status.dictionary).toBe(status.dictionary);
+    expect(qty.values).toBe(qty.values);
+    expect(qty.valid).toBe(qty.valid);
+    expect(status.codes).toHaveLength(table.numRows);
+  });
+
+  it("tells whether a utf8 column's non-null values strictly ascend by code point (checked on the bytes)", () => {
+    const cases: [(string | null)[], boolean][] = [
+      [["a", "b", "c"], true],
+      [["a", "a"], false],
+      [["ab", "a"], false],
+      [["a", "ab", "b"], true],
+      [[null, "b", null, "c", null], true],
+      [["a", "c", "b", "d"], false],
+      [["z", "é"], true],
+      [["é", "z"], false],
+      // code point order, not UTF-16: U+FF01 < U+1F600 although its unit is above the surrogates
+      [["\uff01", "\u{1F600}"], true],
+      [["\u{1F600}", "\uff01"], false],
+      [["", "a"], true],
+      [["a", ""], false],
+    ];
+    for (const [values, ascending] of cases) {
+      const arrow = tableFromArrays({ S: values }, { types: { S: utf8() }, maxBatchRows: 2 });
+      const column = decodeTable(tableToIPC(arrow, { format: "stream" }) as Uint8Array).columns.get("S");
+      if (column?.kind !== "utf8") throw new Error("expected utf8");
+      expect(column.text?.()?.ascending, JSON.stringify(values)).toBe(ascending);
+    }
+  });
+
   it("appends delta dictionaries", () => {
     const column = decodeTable(loadFixture("delta-dictionary")).columns.get("STATUS");
     if (column?.kind !== "dictionary") throw new Error("expected a dictionary column");

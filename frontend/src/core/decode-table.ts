@@ -1,7 +1,19 @@
-/** Arrow IPC stream bytes -> the columnar Table the kernels read (decoded with flechette). */
+/**
+ * Arrow IPC stream bytes -> the columnar Table the kernels read.
+ *
+ * Lazy: decodeTable parses the stream's messages and makes views over the buffers (no copy);
+ * each column is converted to the Table's arrays (codes Int32Array, values Float64Array, strings)
+ * on first use of its data, and the dictionaries' strings are decoded then too, one TextDecoder
+ * call per dictionary batch. Streams with types or features outside the snapshot contract
+ * (compression, nested or view types, large offsets, half floats, non-ms timestamps) go through
+ * flechette's tableFromIPC, still converted lazily.
+ */
+/// <reference path="./flechette-ipc.d.ts" />
 import { DateUnit, type Schema, TimeUnit, Type, tableFromIPC } from "@uwdata/flechette";
+import { decodeIPC } from "@uwdata/flechette/src/decode/decode-ipc.js";
 import { DecodeError } from "./core-error";
-import type { Column, Table, Utf8Column, Utf8Text } from "./table";
+import { rememberDictionaryText } from "./string-index";
+import type { Column, DictionaryColumn, NumericColumn, Table, Utf8Column, Utf8Text } from "./table";
 
 interface ArrowBatch {
   readonly length: number;
@@ -10,22 +22,37 @@ interface ArrowBatch {
   readonly values?: ArrayLike<number> & ArrayBufferView;
   readonly offsets?: unknown;
   readonly dictionary?: ArrowColumn;
-  at(index: number): unknown;
   value(index: number): unknown;
 }
 
+interface ArrowType {
+  typeId: number;
+  bitWidth?: number;
+  unit?: number;
+  precision?: number;
+  timezone?: string | null;
+  dictionary?: ArrowType;
+  indices?: ArrowType;
+  id?: number;
+  values?: TypedArrayConstructor;
+  offsets?: TypedArrayConstructor;
+}
+
 interface ArrowColumn {
-  readonly type: { typeId: number; bitWidth?: number; unit?: number; timezone?: string | null };
+  readonly type: ArrowType;
   readonly length: number;
   readonly data: readonly ArrowBatch[];
   cache(): readonly unknown[];
   toArray(): ArrayLike<unknown>;
 }
 
-interface DecodedColumns {
+interface Parsed {
+  numRows: number;
   names: string[];
-  columns: Map<string, Column>;
-  skipped: string[];
+  columns: ArrowColumn[];
+  metadata: Record<string, string>;
+  /** The stream's Arrow schema (flechette's shape: encodeTable writes it back). */
+  schema: Schema;
 }
 
 const STRING_TYPES: ReadonlySet<number> = new Set([Type.Utf8, Type.LargeUtf8, Type.Utf8View]);
@@ -40,28 +67,26 @@ export function decodeTable(bytes: Uint8Array | ArrayBuffer): DecodedTable {
   }
   // Typed-array views over the body need an 8-byte aligned start.
   const aligned = bytes instanceof Uint8Array && bytes.byteOffset % 8 !== 0 ? bytes.slice() : bytes;
-  let arrow: ReturnType<typeof tableFromIPC>;
+  let parsed: Parsed;
   try {
-    arrow = tableFromIPC(aligned);
+    parsed = readStream(aligned) ?? readWithFlechette(aligned);
   } catch (error) {
     throw new DecodeError(error instanceof Error ? error.message : String(error));
   }
-  return _decodeTable(arrow);
+  return _decodeTable(parsed);
 }
 
-function _decodeTable(arrow: ReturnType<typeof tableFromIPC>): DecodedTable {
-  const numRows = arrow.numRows;
-  const decoded: DecodedColumns = { names: [], columns: new Map(), skipped: [] };
-  arrow.schema.fields.forEach((field, i) => {
-    const column = decodeColumn(arrow.children[i] as unknown as ArrowColumn, numRows);
+function _decodeTable({ numRows, names, columns, metadata, schema }: Parsed): DecodedTable {
+  const decoded = { names: [] as string[], columns: new Map<string, Column>(), skipped: [] as string[] };
+  names.forEach((name, i) => {
+    const column = lazyColumn(columns[i] as ArrowColumn, numRows);
     if (column) {
-      decoded.names.push(field.name);
-      decoded.columns.set(field.name, column);
+      decoded.names.push(name);
+      decoded.columns.set(name, column);
     } else {
-      decoded.skipped.push(field.name);
+      decoded.skipped.push(name);
     }
   });
-  const metadata = Object.fromEntries(arrow.schema.metadata ?? []);
   const parsed = metadata.snapshot_time ? Date.parse(metadata.snapshot_time) : Number.NaN;
   return {
     numRows,
@@ -71,23 +96,296 @@ function _decodeTable(arrow: ReturnType<typeof tableFromIPC>): DecodedTable {
     snapshotTime: Number.isNaN(parsed) ? null : parsed,
     version: metadata.version ?? null,
     skippedColumns: decoded.skipped,
+    schema,
+  };
+}
+
+function readWithFlechette(bytes: Uint8Array | ArrayBuffer): Parsed {
+  const arrow = tableFromIPC(bytes);
+  return {
+    numRows: arrow.numRows,
+    names: arrow.schema.fields.map((field) => field.name),
+    columns: arrow.children as unknown as ArrowColumn[],
+    metadata: Object.fromEntries(arrow.schema.metadata ?? []),
     schema: arrow.schema,
   };
 }
 
-function decodeColumn(column: ArrowColumn, numRows: number): Column | null {
+// ---------------------------------------------------------------------------------------------------
+// The stream read directly (flechette's message parser, our own buffer views)
+
+type TypedArrayConstructor = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): ArrayLike<number> & ArrayBufferView;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+interface IpcBatch {
+  length: number;
+  nodes: { length: number; nullCount: number }[];
+  regions: { offset: number; length: number }[];
+  compression?: unknown;
+  body?: Uint8Array;
+}
+
+interface IpcData {
+  schema?: { fields: { name: string; type: ArrowType }[]; metadata?: Map<string, string> | null };
+  dictionaries: { id: number; data: IpcBatch; isDelta: boolean; body?: Uint8Array }[];
+  records: IpcBatch[];
+  dictsBeforeRecord?: number[];
+}
+
+/** Types read here; anything else makes the whole stream go through flechette. */
+function directType(type: ArrowType): boolean {
+  switch (type.typeId) {
+    case Type.Int:
+    case Type.Bool:
+    case Type.Date:
+    case Type.Utf8:
+      return true;
+    case Type.Float:
+      return type.bitWidth !== 16 && type.precision !== 0;
+    case Type.Timestamp:
+      return type.unit === TimeUnit.MILLISECOND;
+    case Type.Dictionary:
+      return type.dictionary?.typeId === Type.Utf8 && type.indices?.typeId === Type.Int;
+    default:
+      return false;
+  }
+}
+
+/** The stream's columns as views over its buffers, or null when flechette must read it. */
+function readStream(bytes: Uint8Array | ArrayBuffer): Parsed | null {
+  const source = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (source.length >= 6 && String.fromCharCode(...source.subarray(0, 6)) === "ARROW1") return null;
+  const data = decodeIPC(source) as IpcData;
+  const fields = data.schema?.fields;
+  if (!fields?.every((f) => directType(f.type))) return null;
+  const compressed = (b: IpcBatch) => b.compression !== null && b.compression !== undefined;
+  if (data.records.some(compressed) || data.dictionaries.some((d) => compressed(d.data))) return null;
+  const valueTypes = new Map<number, ArrowType>();
+  for (const f of fields) if (f.type.typeId === Type.Dictionary) valueTypes.set(f.type.id ?? 0, f.type);
+  const current = new Map<number, LazyDictionary>();
+  const apply = ({ id, data: batch, isDelta, body }: IpcData["dictionaries"][number]) => {
+    const type = valueTypes.get(id)?.dictionary;
+    if (!type) throw new Error(`dictionary batch ${id} has no field`);
+    const read = bufferReader({ ...batch, body });
+    const values = readBatch(type, read, current);
+    const existing = current.get(id);
+    if (isDelta && !existing) throw new Error("Delta update can not be first dictionary batch.");
+    current.set(id, new LazyDictionary(type, isDelta && existing ? [...existing.data, values] : [values]));
+  };
+  const chunks: ArrowBatch[][] = fields.map(() => []);
+  let numRows = 0;
+  let applied = 0;
+  data.records.forEach((record, i) => {
+    const before = data.dictsBeforeRecord?.[i] ?? data.dictionaries.length;
+    while (applied < before) apply(data.dictionaries[applied++] as IpcData["dictionaries"][number]);
+    const read = bufferReader(record);
+    fields.forEach((f, k) => {
+      chunks[k]?.push(readBatch(f.type, read, current));
+    });
+    numRows += record.length;
+  });
+  while (applied < data.dictionaries.length) apply(data.dictionaries[applied++] as IpcData["dictionaries"][number]);
+  return {
+    numRows,
+    names: fields.map((f) => f.name),
+    columns: fields.map((f, k) => new DirectColumn(f.type, chunks[k] ?? [])),
+    metadata: Object.fromEntries(data.schema?.metadata ?? []),
+    schema: data.schema as unknown as Schema,
+  };
+}
+
+interface BufferReader {
+  node(): { length: number; nullCount: number };
+  buffer<T extends ArrayLike<number> & ArrayBufferView>(type?: TypedArrayConstructor): T;
+}
+
+/** Field nodes and buffers of one batch in order, as views (bounds checked). */
+function bufferReader(batch: IpcBatch): BufferReader {
+  const body = batch.body ?? new Uint8Array(0);
+  let node = 0;
+  let region = 0;
+  return {
+    node() {
+      const n = batch.nodes[node++];
+      if (!n) throw new Error("record batch has fewer field nodes than the schema");
+      return { length: Number(n.length), nullCount: Number(n.nullCount) };
+    },
+    buffer<T extends ArrayLike<number> & ArrayBufferView>(type?: TypedArrayConstructor): T {
+      const r = batch.regions[region++];
+      if (!r) throw new Error("record batch has fewer buffers than the schema");
+      const offset = Number(r.offset);
+      const length = Number(r.length);
+      if (offset < 0 || length < 0 || offset + length > body.length) throw new Error("buffer outside the message body");
+      const Kind = type ?? (Uint8Array as unknown as TypedArrayConstructor);
+      return new Kind(body.buffer, body.byteOffset + offset, Math.floor(length / Kind.BYTES_PER_ELEMENT)) as T;
+    },
+  };
+}
+
+function readBatch(type: ArrowType, read: BufferReader, dictionaries: Map<number, LazyDictionary>): ArrowBatch {
+  const { length, nullCount } = read.node();
+  const bits = read.buffer<Uint8Array>();
+  const validity = nullCount > 0 && bits.length > 0 ? bits : null;
+  if (type.typeId === Type.Utf8) {
+    const offsets = read.buffer<Int32Array>(Int32Array as unknown as TypedArrayConstructor);
+    const values = read.buffer<Uint8Array>();
+    return new DirectBatch(type, length, nullCount, validity, values, offsets);
+  }
+  if (type.typeId === Type.Dictionary) {
+    const values = read.buffer(type.indices?.values);
+    const batch = new DirectBatch(type, length, nullCount, validity, values, null);
+    const dictionary = dictionaries.get(type.id ?? 0);
+    if (!dictionary) throw new Error(`no dictionary batch for dictionary ${type.id}`);
+    batch.dictionary = dictionary;
+    return batch;
+  }
+  const values = read.buffer(type.typeId === Type.Bool ? undefined : type.values);
+  return new DirectBatch(type, length, nullCount, validity, values, null);
+}
+
+let lenientDecoder: Utf8Decoder | null = null;
+
+class DirectBatch implements ArrowBatch {
+  dictionary?: ArrowColumn;
+  constructor(
+    readonly type: ArrowType,
+    readonly length: number,
+    readonly nullCount: number,
+    readonly validity: Uint8Array | null,
+    readonly values: ArrayLike<number> & ArrayBufferView,
+    readonly offsets: Int32Array | null,
+  ) {}
+
+  /** One value (the slow paths: 64-bit integers, strings that do not decode as one). */
+  value(i: number): unknown {
+    if (!isValid(this, i)) return null;
+    const { typeId } = this.type;
+    if (typeId === Type.Bool) return (((this.values[i >> 3] as number) >> (i & 7)) & 1) === 1;
+    if (typeId === Type.Utf8) {
+      const offsets = this.offsets as Int32Array;
+      const bytes = (this.values as Uint8Array).subarray(offsets[i] ?? 0, offsets[i + 1] ?? 0);
+      lenientDecoder ??= new (globalThis as unknown as { TextDecoder: DecoderConstructor }).TextDecoder("utf-8");
+      return lenientDecoder.decode(bytes);
+    }
+    return Number((this.values as unknown as ArrayLike<number | bigint>)[i]);
+  }
+}
+
+class DirectColumn implements ArrowColumn {
+  readonly length: number;
+  private values: readonly unknown[] | null = null;
+  constructor(
+    readonly type: ArrowType,
+    readonly data: readonly ArrowBatch[],
+  ) {
+    this.length = data.reduce((n, b) => n + b.length, 0);
+  }
+
+  cache(): readonly unknown[] {
+    this.values ??= this.toArray();
+    return this.values;
+  }
+
+  toArray(): unknown[] {
+    const out: unknown[] = new Array(this.length);
+    let row = 0;
+    for (const batch of this.data) for (let i = 0; i < batch.length; i++) out[row++] = batch.value(i);
+    return out;
+  }
+}
+
+/** A dictionary's value batches; the strings are decoded on first use (one call per batch). */
+class LazyDictionary extends DirectColumn {
+  private strings: readonly unknown[] | null = null;
+  /** The values as one text (null when they do not decode at once), made with `cache()`. */
+  joined: Utf8Text | null = null;
+
+  override cache(): readonly unknown[] {
+    if (!this.strings) {
+      this.joined = concatUtf8(this);
+      this.strings = this.joined ? valuesOf(this.joined, this.length) : super.cache();
+    }
+    return this.strings;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Columns, converted on first use
+
+/** A Table column whose arrays are made when first read; null for a type the core does not read. */
+function lazyColumn(column: ArrowColumn, numRows: number): Column | null {
   const { typeId } = column.type;
-  if (typeId === Type.Dictionary) return decodeDictionary(column, numRows);
+  if (typeId === Type.Dictionary) {
+    if (!STRING_TYPES.has(column.type.dictionary?.typeId ?? -1)) return null;
+    return lazyDictionary(column, numRows);
+  }
   if (STRING_TYPES.has(typeId)) return lazyUtf8(column);
-  if (typeId === Type.Int) return decodeNumeric(column, numRows, "int", () => readNumber);
-  if (typeId === Type.Float) return decodeNumeric(column, numRows, "float", () => readNumber);
-  if (typeId === Type.Bool) return decodeNumeric(column, numRows, "bool", () => readBool);
-  if (typeId === Type.Date) return decodeDate(column, numRows);
+  const decode = numericDecoder(column, numRows);
+  if (!decode) return null;
+  let decoded: NumericParts | null = null;
+  const get = () => {
+    decoded ??= decode();
+    return decoded;
+  };
+  const kind = typeId === Type.Date ? "date" : numericKind(typeId);
+  const out: NumericColumn = {
+    kind,
+    get values() {
+      return get().values;
+    },
+    get valid() {
+      return get().valid;
+    },
+    ...(typeId === Type.Timestamp ? { timezone: column.type.timezone ?? null } : {}),
+  };
+  return out;
+}
+
+function numericKind(typeId: number): NumericColumn["kind"] {
+  if (typeId === Type.Float) return "float";
+  if (typeId === Type.Bool) return "bool";
+  if (typeId === Type.Timestamp) return "timestamp";
+  return "int";
+}
+
+interface NumericParts {
+  values: Float64Array;
+  valid: Uint8Array;
+}
+
+function numericDecoder(column: ArrowColumn, numRows: number): (() => NumericParts) | null {
+  const { typeId } = column.type;
+  if (typeId === Type.Int) return () => decodeNumeric(column, numRows, "int", () => readNumber);
+  if (typeId === Type.Float) return () => decodeNumeric(column, numRows, "float", () => readNumber);
+  if (typeId === Type.Bool) return () => decodeNumeric(column, numRows, "bool", () => readBool);
+  if (typeId === Type.Date) return () => decodeDate(column, numRows);
   if (typeId === Type.Timestamp) {
     const reader = column.type.unit === TimeUnit.MILLISECOND ? millisecondReader : () => readNumber;
-    return { ...decodeNumeric(column, numRows, "timestamp", reader), timezone: column.type.timezone ?? null };
+    return () => decodeNumeric(column, numRows, "timestamp", reader);
   }
   return null;
+}
+
+function lazyDictionary(column: ArrowColumn, numRows: number): DictionaryColumn {
+  let decoded: { codes: Int32Array; dictionary: string[] } | null = null;
+  const get = () => {
+    if (!decoded) {
+      decoded = decodeDictionary(column, numRows);
+      if (!decoded) throw new DecodeError("a dictionary column has malformed batches or non-string values");
+    }
+    return decoded;
+  };
+  return {
+    kind: "dictionary",
+    get codes() {
+      return get().codes;
+    },
+    get dictionary() {
+      return get().dictionary;
+    },
+  };
 }
 
 /** Strings are materialized on first use: most queries never touch the identifier columns. */
@@ -142,10 +440,12 @@ function concatUtf8(column: ArrowColumn): Utf8Text | null {
   let row = 0;
   let units = 0;
   let ascii = true;
+  const order: ByteOrder = { ascending: true, bytes: null, start: 0, end: 0 };
   for (const batch of column.data) {
     const { values: bytes, offsets: raw, length } = batch;
     if (length === 0) continue;
     if (!(bytes instanceof Uint8Array) || !(raw instanceof Int32Array) || raw.length < length + 1) return null;
+    if (order.ascending) followByteOrder(order, batch, bytes, raw, length);
     const start = raw[0] ?? 0;
     const end = raw[length] ?? 0;
     if (start < 0 || end < start || end > bytes.length) return null;
@@ -173,7 +473,56 @@ function concatUtf8(column: ArrowColumn): Utf8Text | null {
   }
   if (row !== n) return null;
   offsets[n] = units;
-  return { text: parts.join(""), offsets, valid, ascii };
+  return { text: parts.join(""), offsets, valid, ascii, ascending: order.ascending };
+}
+
+/** Do the non-null values strictly ascend? Checked on the UTF-8 bytes (their order is code-point order). */
+interface ByteOrder {
+  ascending: boolean;
+  /** The last non-null value seen: bytes[start..end). */
+  bytes: Uint8Array | null;
+  start: number;
+  end: number;
+}
+
+function followByteOrder(order: ByteOrder, batch: ArrowBatch, bytes: Uint8Array, raw: Int32Array, length: number) {
+  const checkNulls = hasNulls(batch);
+  let previous = order.bytes;
+  let ps = order.start;
+  let pe = order.end;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < length; i++) {
+    if (checkNulls && !isValid(batch, i)) continue;
+    const s = raw[i] as number;
+    const e = raw[i + 1] as number;
+    if (previous !== null) {
+      // strictly greater: the first differing byte is greater, or the previous value is a proper prefix
+      let a = ps;
+      let b = s;
+      if (previous === bytes) {
+        // the common prefix 4 bytes at a time (same buffer: one view)
+        while (a + 4 <= pe && b + 4 <= e && view.getInt32(a) === view.getInt32(b)) {
+          a += 4;
+          b += 4;
+        }
+      }
+      while (a < pe && b < e && previous[a] === bytes[b]) {
+        a++;
+        b++;
+      }
+      const greater = a < pe ? b < e && (bytes[b] as number) > (previous[a] as number) : b < e;
+      if (!greater) {
+        order.ascending = false;
+        return;
+      }
+    }
+    previous = bytes;
+    ps = s;
+    pe = e;
+  }
+  order.bytes = previous;
+  order.start = ps;
+  order.end = pe;
 }
 
 /** All bytes ASCII (as many UTF-16 units as bytes): offsets are the byte offsets, shifted. */
@@ -229,7 +578,7 @@ function isValid(batch: ArrowBatch, i: number): boolean {
   return (((validity[i >> 3] ?? 0) >> (i & 7)) & 1) === 1;
 }
 
-function decodeDictionary(column: ArrowColumn, numRows: number): Column | null {
+function decodeDictionary(column: ArrowColumn, numRows: number): { codes: Int32Array; dictionary: string[] } | null {
   const codes = new Int32Array(numRows);
   const dictionary: string[] = [];
   const unified: Unified = { out: dictionary, codes: null };
@@ -240,17 +589,25 @@ function decodeDictionary(column: ArrowColumn, numRows: number): Column | null {
     if (!source || !batch.values) return null;
     let remap = remaps.get(source);
     if (!remap) {
-      const fresh = unifyDictionary(source.cache(), unified);
+      const values = source.cache();
+      const joined = source instanceof LazyDictionary ? source.joined : null;
+      const fresh = unifyDictionary(values, unified, joined?.valid ? undefined : joined?.ascending);
       if (!fresh) return null;
       remaps.set(source, fresh);
       remap = fresh;
     }
-    const raw = batch.values as Int32Array;
+    const raw = batch.values as IndexArray;
     const validity = hasNulls(batch) ? (batch.validity as Uint8Array) : null;
     remapCodes(raw, batch.length, remap, validity, codes, row);
     row += batch.length;
   }
-  return { kind: "dictionary", codes, dictionary };
+  // One dictionary taken as it is: the string index can search its decoded text without joining it again.
+  const [source] = remaps.keys();
+  const [only] = remaps.values();
+  if (remaps.size === 1 && only && isIdentity(only) && source instanceof LazyDictionary && source.joined) {
+    if (!source.joined.valid && only.length === dictionary.length) rememberDictionaryText(dictionary, source.joined);
+  }
+  return { codes, dictionary };
 }
 
 /** Hot loops in functions of their own (see core/selection.ts): codes through the remap, nulls -1. */
@@ -262,7 +619,7 @@ function remapCodes(
   codes: Int32Array,
   start: number,
 ): void {
-  if (isIdentity(remap) && raw instanceof Int32Array && inRange(raw, length, remap.length)) {
+  if (isIdentity(remap) && isIndexArray(raw) && inRange(raw, length, remap.length)) {
     // Codes as they are (an ascending first dictionary): a copy, then -1 under the nulls.
     codes.set(raw.length === length ? raw : raw.subarray(0, length), start);
     if (validity) {
@@ -279,8 +636,15 @@ function remapCodes(
 
 const identities = new WeakSet<Int32Array>();
 
+/** Signed dictionary indices of any width (the server ships the narrowest: int8, int16 or int32). */
+type IndexArray = Int8Array | Int16Array | Int32Array;
+
+function isIndexArray(raw: ArrayLike<number>): raw is IndexArray {
+  return raw instanceof Int32Array || raw instanceof Int16Array || raw instanceof Int8Array;
+}
+
 /** Every index of the batch points into the dictionary (a malformed stream takes the checked path). */
-function inRange(raw: Int32Array, length: number, size: number): boolean {
+function inRange(raw: IndexArray, length: number, size: number): boolean {
   let bad = 0;
   for (let i = 0; i < length; i++) bad |= (raw[i] as number) >>> 0 >= size ? 1 : 0;
   return bad === 0;
@@ -356,13 +720,16 @@ interface Unified {
   codes: Map<string, number> | null;
 }
 
-/** Map one batch dictionary onto the column's unified dictionary; null for non-string values. */
-function unifyDictionary(values: readonly unknown[], unified: Unified) {
+/**
+ * Map one batch dictionary onto the column's unified dictionary; null for non-string values.
+ * `ascending`: known to be non-null strings that strictly ascend (checked on their bytes), else undefined.
+ */
+function unifyDictionary(values: readonly unknown[], unified: Unified, ascending?: boolean) {
   const remap = new Int32Array(values.length);
   const { out } = unified;
-  // The first dictionary of a column, when its strings strictly ascend (the server sends rows sorted
-  // by key, so e.g. WORKORDER's dictionary of first appearances does): distinct, codes as they are.
-  if (out.length === 0 && strictlyAscending(values)) {
+  // The first dictionary of a column, when its strings strictly ascend (the server sorts every
+  // dictionary by code point): distinct, codes as they are.
+  if (out.length === 0 && (ascending ?? strictlyAscending(values))) {
     for (let k = 0; k < values.length; k++) {
       out.push(values[k] as string);
       remap[k] = k;
@@ -404,11 +771,11 @@ function strictlyAscending(values: readonly unknown[]): boolean {
 type ReadValue = (batch: ArrowBatch, i: number) => number;
 
 /** date32 as epoch days; date64 (epoch ms, whole days) divided down to days. */
-function decodeDate(column: ArrowColumn, numRows: number): Column {
+function decodeDate(column: ArrowColumn, numRows: number): NumericParts {
   if (column.type.unit === DateUnit.DAY) return decodeNumeric(column, numRows, "date", () => readStored);
   const { values, valid } = decodeNumeric(column, numRows, "timestamp", millisecondReader);
   for (let i = 0; i < numRows; i++) values[i] = Math.floor((values[i] as number) / 86_400_000);
-  return { kind: "date", values, valid };
+  return { values, valid };
 }
 
 function decodeNumeric(
@@ -416,7 +783,7 @@ function decodeNumeric(
   numRows: number,
   kind: "int" | "float" | "bool" | "timestamp" | "date",
   readerFor: (batch: ArrowBatch) => ReadValue,
-) {
+): NumericParts {
   const values = new Float64Array(numRows);
   const valid = new Uint8Array(numRows);
   const milliseconds = kind === "timestamp" && column.type.unit === TimeUnit.MILLISECOND;
@@ -441,7 +808,7 @@ function decodeNumeric(
     }
     row += batch.length;
   }
-  return { kind, values, valid };
+  return { values, valid };
 }
 
 /** The batch's value buffer when it holds plain numbers (not 64-bit integers, read as BigInt). */

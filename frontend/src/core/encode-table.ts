@@ -5,7 +5,8 @@
  *
  * One record batch; each dictionary column one dictionary batch holding only the values its rows
  * use. Column types are the schema's, except where the data no longer fits them: dictionary
- * indices are widened when the dictionary outgrew them, and large/view strings and half floats are
+ * indices and int8 / int16 integers (the server's narrow wire widths) are widened when the values
+ * outgrew them, and large/view strings and half floats are
  * written as utf8 and float64 (decodeTable reads all of them the same way). Columns the table does
  * not carry (the ones decodeTable skipped) are left out of the schema.
  */
@@ -136,8 +137,12 @@ function encodeNumeric(type: DataType, column: NumericColumn, n: number): BatchL
       return type.precision === Precision.SINGLE
         ? batch(type, Float32Array.from(values))
         : batch(type.precision === Precision.DOUBLE ? type : float64(), values.slice());
-    case Type.Int:
-      return type.bitWidth === 64 ? batch(type, int64Words(values, valid, 1)) : batch(type, intArray(type, values));
+    case Type.Int: {
+      if (type.bitWidth === 64) return batch(type, int64Words(values, valid, 1));
+      // A narrow width (the server's wire width for the load or delta) the merged values outgrew: int32.
+      const wide = holds(type, values, valid) ? type : int32();
+      return batch(wide, intArray(wide, values));
+    }
     case Type.Date:
       return type.unit === DateUnit.DAY
         ? batch(type, Int32Array.from(values))
@@ -147,6 +152,23 @@ function encodeNumeric(type: DataType, column: NumericColumn, n: number): BatchL
     default:
       throw new DecodeError(`unsupported Arrow type ${type.typeId}`);
   }
+}
+
+/** Does the integer type hold every present value? */
+function holds(
+  type: { bitWidth: number; signed: boolean },
+  values: ArrayLike<number>,
+  valid: ArrayLike<number>,
+): boolean {
+  const { bitWidth, signed } = type;
+  if (bitWidth >= 32) return true;
+  const low = signed ? -(2 ** (bitWidth - 1)) : 0;
+  const high = signed ? 2 ** (bitWidth - 1) - 1 : 2 ** bitWidth - 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (valid[i] && (v < low || v > high)) return false;
+  }
+  return true;
 }
 
 function intArray(type: { bitWidth: number; signed: boolean }, values: ArrayLike<number>): Buffer {

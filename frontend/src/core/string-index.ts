@@ -4,8 +4,10 @@
  * Made on first use and cached per column object. The index holds the column's distinct values
  * ("entries"): a dictionary column's dictionary, or a utf8 column's values. For each entry it keeps
  * the original string as a range of one big string, the lower-cased string (toLowerCase per value) as
- * a range of another (compareCodePoints on ranges, in place), and a 128-bit signature of hashed lower-cased trigrams: a needle of 3 or more
- * characters is first tested on the signatures (integer tests), and only the candidates are compared.
+ * a range of another (compareCodePoints on ranges, in place), and (made on first use) a 128-bit signature of hashed
+ * lower-cased trigrams: a needle of 3 or more characters is first tested on the signatures (integer tests), and only
+ * the candidates are compared. The identity layout's searches skip the signatures: its lower-cased entries follow each
+ * other in one string, searched with indexOf (`scanEntries`).
  *
  * Rows map to entries in one of two layouts:
  * - `rowEntries` (dictionary columns, utf8 columns with repeated values): the entry of each row, with a
@@ -41,6 +43,8 @@ export interface StringIndex {
   readonly dictionary: readonly string[] | null;
   /** `text` is all ASCII. */
   readonly ascii: boolean;
+  /** Entry k's lower-cased range ends where entry k + 1's begins (`scanEntries` can search `lower`). */
+  readonly contiguous: boolean;
 }
 
 /** 128 signature bits per entry, in 4 planes of 32 (a query loads only the planes it needs). */
@@ -90,7 +94,7 @@ export interface EntryMatcher {
 
 /** A matcher for `needle` (already lower-cased): entries whose lower-cased string starts with / contains it. */
 export function entryMatcher(index: StringIndex, needle: string, mode: MatchMode): EntryMatcher {
-  const { signatures, lower, lowerStart, lowerEnd, size } = index;
+  const { signatures, size } = index;
   const m = needle.length;
   const query = new Int32Array(SIGNATURE_WORDS);
   for (let j = GRAM - 1; j < m; j++) {
@@ -102,26 +106,82 @@ export function entryMatcher(index: StringIndex, needle: string, mode: MatchMode
   const plane = (w: number) => signatures.subarray(w * size, (w + 1) * size);
   const wa = planes[0] ?? 0;
   const wb = planes[1] ?? 0;
-  const first = needle.charCodeAt(0);
-  const verify =
-    mode === "prefix"
-      ? (k: number) => {
-          const s = lowerStart[k] ?? 0;
-          return (lowerEnd[k] ?? 0) - s >= m && lower.startsWith(needle, s);
-        }
-      : m === 0
-        ? () => true
-        : (k: number) => {
-            const last = (lowerEnd[k] ?? 0) - m;
-            for (let p = lowerStart[k] ?? 0; p <= last; p++) {
-              if (lower.charCodeAt(p) !== first) continue;
-              let j = 1;
-              while (j < m && lower.charCodeAt(p + j) === needle.charCodeAt(j)) j++;
-              if (j === m) return true;
-            }
-            return false;
-          };
+  const verify = entryVerifier(index, needle, mode);
   return { a: plane(wa), qa: query[wa] ?? 0, b: plane(wb), qb: query[wb] ?? 0, verify };
+}
+
+/** Does entry k's lower-cased string start with / contain `needle` (already lower-cased)? */
+export function entryVerifier(index: StringIndex, needle: string, mode: MatchMode): (k: number) => boolean {
+  const { lowerStart, lowerEnd } = index;
+  const lower = haystack(index, needle);
+  const m = needle.length;
+  const first = needle.charCodeAt(0);
+  if (mode === "prefix") {
+    return (k) => {
+      const s = lowerStart[k] ?? 0;
+      return (lowerEnd[k] ?? 0) - s >= m && lower.startsWith(needle, s);
+    };
+  }
+  if (m === 0) return () => true;
+  return (k) => {
+    const last = (lowerEnd[k] ?? 0) - m;
+    for (let p = lowerStart[k] ?? 0; p <= last; p++) {
+      if (lower.charCodeAt(p) !== first) continue;
+      let j = 1;
+      while (j < m && lower.charCodeAt(p + j) === needle.charCodeAt(j)) j++;
+      if (j === m) return true;
+    }
+    return false;
+  };
+}
+
+/** The text to search: ASCII text itself for a needle without ASCII letters (same matches), else `lower`. */
+function haystack(index: StringIndex, needle: string): string {
+  return index.ascii && !/[a-z]/.test(needle) ? index.text : index.lower;
+}
+
+/**
+ * A contiguous index (the entries' lower-cased ranges follow each other in `lower`): call `visit(k)` for each entry whose lower-cased string starts with / contains `needle`
+ * (already lower-cased), in ascending order, until it returns false. The text is searched with
+ * indexOf (no signatures needed); a hit that spans two entries is skipped.
+ */
+export function scanEntries(index: StringIndex, needle: string, mode: MatchMode, visit: (k: number) => boolean): void {
+  const { lowerStart, lowerEnd, size } = index;
+  const lower = haystack(index, needle);
+  const m = needle.length;
+  if (m === 0) {
+    for (let k = 0; k < size; k++) if (!visit(k)) return;
+    return;
+  }
+  let k = 0;
+  let from = 0;
+  for (;;) {
+    const p = lower.indexOf(needle, from);
+    if (p < 0) return;
+    k = entryAt(lowerEnd, p, k, size);
+    if (k >= size) return;
+    const start = lowerStart[k] ?? 0;
+    const end = lowerEnd[k] ?? 0;
+    if (p + m <= end && (mode === "contains" || p === start)) {
+      if (!visit(k)) return;
+      from = end;
+      k++;
+    } else {
+      from = mode === "prefix" ? Math.max(p + 1, end) : p + 1;
+    }
+  }
+}
+
+/** The first entry at or after `k` whose range ends after position `p` (ends do not decrease). */
+function entryAt(ends: Int32Array, p: number, k: number, size: number): number {
+  let lo = k;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ends[mid] ?? 0) > p) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
@@ -130,15 +190,28 @@ export function entryMatcher(index: StringIndex, needle: string, mode: MatchMode
  */
 export function matchingRows(column: DictionaryColumn | Utf8Column, text: string, mode: MatchMode): Uint8Array {
   const index = stringIndexOf(column);
-  const { a, qa, b, qb, verify } = entryMatcher(index, text.toLowerCase(), mode);
-  const hit = new Uint8Array(index.size);
-  for (let k = 0; k < index.size; k++) {
-    if (((a[k] ?? 0) & qa) === qa && ((b[k] ?? 0) & qb) === qb && verify(k)) hit[k] = 1;
-  }
-  const { rowEntries, present } = index;
+  const { rowEntries } = index;
   if (!rowEntries) {
-    if (present) for (let k = 0; k < hit.length; k++) hit[k] = (hit[k] ?? 0) & (present[k] ?? 0);
+    // identity layout (always contiguous): entry k is row k
+    const { present } = index;
+    const hit = new Uint8Array(index.size);
+    scanEntries(index, text.toLowerCase(), mode, (k) => {
+      hit[k] = present ? (present[k] ?? 0) : 1;
+      return true;
+    });
     return hit;
+  }
+  const hit = new Uint8Array(index.size);
+  if (index.contiguous) {
+    scanEntries(index, text.toLowerCase(), mode, (k) => {
+      hit[k] = 1;
+      return true;
+    });
+  } else {
+    const { a, qa, b, qb, verify } = entryMatcher(index, text.toLowerCase(), mode);
+    for (let k = 0; k < index.size; k++) {
+      if (((a[k] ?? 0) & qa) === qa && ((b[k] ?? 0) & qb) === qb && verify(k)) hit[k] = 1;
+    }
   }
   const out = new Uint8Array(rowEntries.length);
   for (let i = 0; i < out.length; i++) {
@@ -242,9 +315,26 @@ function packUnits(text: string, from: number, end: number, units: number, radix
 // ---------------------------------------------------------------------------------------------------
 // Building
 
+const dictionaryTexts = new WeakMap<readonly string[], Utf8Text>();
+
+/**
+ * The decoder's text of a dictionary (entry k is text.slice(offsets[k], offsets[k + 1]), no null
+ * entries): its index then uses that text instead of joining the strings again.
+ */
+export function rememberDictionaryText(dictionary: readonly string[], text: Utf8Text): void {
+  if (text.offsets.length === dictionary.length + 1 && !text.valid) dictionaryTexts.set(dictionary, text);
+}
+
 function dictionaryIndex(column: DictionaryColumn): StringIndex {
   const { dictionary } = column;
   const size = dictionary.length;
+  const known = dictionaryTexts.get(dictionary);
+  if (known) {
+    const { text, offsets } = known;
+    const layout = { rowEntries: column.codes, present: null, sorted: false, dictionary, contiguous: true };
+    const ascii = known.ascii ?? isAscii(text);
+    return finish({ size, text, start: offsets.subarray(0, size), end: offsets.subarray(1), ascii, ...layout });
+  }
   const start = new Int32Array(size);
   const end = new Int32Array(size);
   let at = 0;
@@ -254,7 +344,14 @@ function dictionaryIndex(column: DictionaryColumn): StringIndex {
     end[k] = at;
   }
   const text = dictionary.join("");
-  const layout = { rowEntries: column.codes, present: null, sorted: false, dictionary, ascii: isAscii(text) };
+  const layout = {
+    rowEntries: column.codes,
+    present: null,
+    sorted: false,
+    dictionary,
+    ascii: isAscii(text),
+    contiguous: true,
+  };
   return finish({ size, text, start, end, ...layout });
 }
 
@@ -265,7 +362,7 @@ function utf8Index(column: Utf8Column): StringIndex {
   const n = offsets.length - 1;
   const start = offsets.subarray(0, n);
   const end = offsets.subarray(1);
-  if (ascendsStrictly(text, offsets, valid)) {
+  if (joined.ascending ?? ascendsStrictly(text, offsets, valid)) {
     return finish({
       size: n,
       text,
@@ -276,6 +373,7 @@ function utf8Index(column: Utf8Column): StringIndex {
       sorted: true,
       dictionary: null,
       ascii,
+      contiguous: true,
     });
   }
   const distinct = distinctValues(text, offsets, valid);
@@ -290,6 +388,7 @@ function utf8Index(column: Utf8Column): StringIndex {
       sorted: false,
       dictionary: null,
       ascii,
+      contiguous: true,
     });
   }
   const { first, rowEntries } = distinct;
@@ -311,6 +410,7 @@ function utf8Index(column: Utf8Column): StringIndex {
     sorted: false,
     dictionary: null,
     ascii,
+    contiguous: false,
   });
 }
 
@@ -339,15 +439,10 @@ type Skeleton = Omit<StringIndex, "lower" | "lowerStart" | "lowerEnd" | "signatu
 /** Add the lower-cased strings and the signatures. */
 function finish(skeleton: Skeleton): StringIndex {
   const { size, text, start, end, ascii } = skeleton;
-  let lower: string;
-  let lowerStart: Int32Array;
-  let lowerEnd: Int32Array;
-  if (ascii) {
-    // ASCII lower-casing maps each character alone and keeps lengths: the ranges stay the same.
-    lower = text.toLowerCase();
-    lowerStart = start;
-    lowerEnd = end;
-  } else {
+  let lower: string | null = null;
+  let lowerStart = start;
+  let lowerEnd = end;
+  if (!ascii) {
     // toLowerCase may change lengths ("İ") and depends on context (final "Σ"): per value.
     const parts: string[] = new Array(size);
     lowerStart = new Int32Array(size);
@@ -362,6 +457,28 @@ function finish(skeleton: Skeleton): StringIndex {
     }
     lower = parts.join("");
   }
+  let signatures: Uint32Array | null = null;
+  const index: StringIndex = {
+    ...skeleton,
+    // ASCII lower-casing maps each character alone and keeps lengths: the ranges stay the same, and
+    // the string is made on first use (a needle without ASCII letters searches `text` itself).
+    get lower() {
+      lower ??= text.toLowerCase();
+      return lower;
+    },
+    lowerStart,
+    lowerEnd,
+    // Made on first use: contiguous indexes are searched with indexOf instead.
+    get signatures() {
+      signatures ??= trigramSignatures(size, index.lower, lowerStart, lowerEnd);
+      return signatures;
+    },
+  };
+  return index;
+}
+
+/** 128 bits per entry: the hashed trigrams of its lower-cased string, in SIGNATURE_WORDS planes. */
+function trigramSignatures(size: number, lower: string, lowerStart: Int32Array, lowerEnd: Int32Array): Uint32Array {
   const signatures = new Uint32Array(size * SIGNATURE_WORDS);
   for (let k = 0; k < size; k++) {
     const s = lowerStart[k] ?? 0;
@@ -391,7 +508,7 @@ function finish(skeleton: Skeleton): StringIndex {
     signatures[2 * size + k] = w2;
     signatures[3 * size + k] = w3;
   }
-  return { ...skeleton, lower, lowerStart, lowerEnd, signatures };
+  return signatures;
 }
 
 /** The signature bit of a trigram (0 .. 127). */

@@ -1,4 +1,4 @@
-import { tableFromArrays, tableToIPC, utf8 } from "@uwdata/flechette";
+import { dictionary, tableFromArrays, tableToIPC, utf8 } from "@uwdata/flechette";
 import { describe, expect, it } from "vitest";
 import { compareCodePoints } from "./compare-values";
 import { decodeTable } from "./decode-table";
@@ -178,6 +178,62 @@ describe("suggest against a brute-force reference", () => {
       checkAgainstReference("repeated", table, "S", values, 3);
     });
   }
+
+  it("all-ASCII sorted identifiers, decoded (searched in the text itself for needles without letters)", () => {
+    const { next } = randomGenerator(15);
+    const distinct = [
+      ...new Set(Array.from({ length: 400 }, () => `GA${Math.floor(next() * 5000)}-${next() < 0.5 ? "a" : "B"}1`)),
+    ].sort(compareCodePoints);
+    const values: (string | null)[] = distinct.flatMap((v, i) => (i % 23 === 7 ? [null, v] : [v]));
+    const table = utf8Table(values, true);
+    const column = table.columns.get("S");
+    if (column?.kind !== "utf8") throw new Error("expected utf8");
+    expect(stringIndexOf(column).sorted).toBe(true);
+    checkAgainstReference("ascii sorted", table, "S", values, 5);
+    for (const text of ["12", "1g", "-b1", "a1ga", "9", "1-"]) {
+      for (const mode of ["prefix", "contains"] as const) {
+        expect(suggest(table, { field: "S", text, mode, limit: 1000 }), text).toEqual(
+          reference(values, text, mode, 1000),
+        );
+      }
+    }
+  });
+
+  it("never matches across two values of the searched text", () => {
+    const values = ["AB12", "34CD", "x1", "234"];
+    for (const table of [utf8Table(values, true), makeTable({ D: { kind: "dictionary", values } })]) {
+      const field = table.columns.has("S") ? "S" : "D";
+      expect(suggest(table, { field, text: "1234", mode: "contains" })).toEqual([]);
+      expect(suggest(table, { field, text: "12", mode: "contains" })).toEqual([{ value: "AB12", count: 1 }]);
+      expect(suggest(table, { field, text: "cdx", mode: "contains" })).toEqual([]);
+      expect(suggest(table, { field, text: "34", mode: "prefix" })).toEqual([{ value: "34CD", count: 1 }]);
+    }
+  });
+
+  it("dictionary column decoded from a sorted dictionary (as the server ships it)", () => {
+    const { next, word } = randomGenerator(16);
+    for (const ascii of [true, false]) {
+      const pool = [
+        ...new Set(
+          Array.from({ length: 120 }, () =>
+            ascii ? `WO${Math.floor(next() * 900)}${next() < 0.3 ? "x" : ""}` : word(6),
+          ),
+        ),
+      ].sort(compareCodePoints);
+      const values = [
+        ...pool,
+        ...Array.from({ length: 500 }, () =>
+          next() < 0.05 ? null : (pool[Math.floor(next() ** 3 * pool.length)] ?? ""),
+        ),
+      ];
+      const arrow = tableFromArrays({ D: values }, { types: { D: dictionary(utf8()) } });
+      const table = decodeTable(tableToIPC(arrow, { format: "stream" }) as Uint8Array);
+      const column = table.columns.get("D");
+      if (column?.kind !== "dictionary") throw new Error("expected a dictionary");
+      expect(column.dictionary).toEqual(pool);
+      checkAgainstReference(ascii ? "dictionary ascii" : "dictionary", table, "D", values, 6);
+    }
+  });
 
   it("dictionary column", () => {
     const { next, word } = randomGenerator(14);

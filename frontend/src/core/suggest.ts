@@ -1,23 +1,27 @@
 /**
  * Autocomplete: distinct values of a string column matching a text, ranked by row count.
  *
- * Runs on the column's string index (string-index.ts, built on first use): trigram signatures skip
- * most non-matching values, and the ranking never sorts all matches:
+ * Runs on the column's string index (string-index.ts, built on first use), and the ranking never
+ * sorts all matches:
  * - utf8 column whose values ascend in row order (the server ships WIP rows sorted by LOTID): every
- *   count is 1 and row order is the ranking, so the scan stops after `limit` matching rows;
+ *   count is 1 and row order is the ranking, so the search (indexOf over the lower-cased text) stops
+ *   after `limit` matching rows;
  * - utf8 column of distinct values in any order: the `limit` smallest matching values, by order keys;
- * - dictionary column, or utf8 column with repeated values: each matching value counted over its own
- *   rows (CSR), the top `limit` kept by partial selection (counts first, strings only on ties).
+ * - dictionary column, or utf8 column with repeated values: trigram signatures skip most
+ *   non-matching values, each matching value is counted over its own rows (CSR), the top `limit`
+ *   kept by partial selection (counts first, strings only on ties).
  */
 import { QueryError } from "./core-error";
 import {
   compareEntries,
-  type EntryMatcher,
   entryMatcher,
   entryValue,
+  entryVerifier,
+  type MatchMode,
   orderKeysOf,
   rowsOf,
   type StringIndex,
+  scanEntries,
   stringIndexOf,
 } from "./string-index";
 import { requireColumn, type Table } from "./table";
@@ -47,12 +51,12 @@ export function suggest(table: Table, request: SuggestRequest, mask?: Uint8Array
     throw new QueryError(`suggest.field: ${field} is not a string column`);
   if (limit === 0) return [];
   const index = stringIndexOf(column);
-  const matcher = entryMatcher(index, text.toLowerCase(), mode);
+  const needle = text.toLowerCase();
   const ranked = index.rowEntries
-    ? topCounted(index, matcher, limit, mask ?? null)
+    ? topCounted(index, entryTest(index, needle, mode), limit, mask ?? null)
     : index.sorted
-      ? firstRows(index, matcher, limit, mask ?? null)
-      : smallestRows(index, matcher, limit, mask ?? null);
+      ? firstRows(index, needle, mode, limit, mask ?? null)
+      : smallestRows(index, needle, mode, limit, mask ?? null);
   return ranked.entries.map((k, i) => ({ value: entryValue(index, k), count: ranked.counts[i] ?? 1 }));
 }
 
@@ -63,21 +67,30 @@ interface Ranked {
 }
 
 /** Sorted distinct values: the first `limit` matching rows in row order are the answer. */
-function firstRows(index: StringIndex, matcher: EntryMatcher, limit: number, mask: Uint8Array | null): Ranked {
-  const { a, qa, b, qb, verify } = matcher;
-  const { present, size } = index;
+function firstRows(
+  index: StringIndex,
+  needle: string,
+  mode: MatchMode,
+  limit: number,
+  mask: Uint8Array | null,
+): Ranked {
+  const { present } = index;
   const entries: number[] = [];
-  for (let k = 0; k < size; k++) {
-    if (((a[k] ?? 0) & qa) !== qa || ((b[k] ?? 0) & qb) !== qb) continue;
-    if ((mask && !mask[k]) || (present && !present[k]) || !verify(k)) continue;
-    if (entries.push(k) >= limit) break;
-  }
+  scanEntries(index, needle, mode, (k) => {
+    if ((mask && !mask[k]) || (present && !present[k])) return true;
+    return entries.push(k) < limit;
+  });
   return { entries, counts: [] };
 }
 
 /** Distinct values in any order: the `limit` smallest matching rows, compared by order keys first. */
-function smallestRows(index: StringIndex, matcher: EntryMatcher, limit: number, mask: Uint8Array | null): Ranked {
-  const { a, qa, b, qb, verify } = matcher;
+function smallestRows(
+  index: StringIndex,
+  needle: string,
+  mode: MatchMode,
+  limit: number,
+  mask: Uint8Array | null,
+): Ranked {
   const { present, size } = index;
   const { high, low } = orderKeysOf(index);
   const before = (a: number, b: number) => {
@@ -89,22 +102,51 @@ function smallestRows(index: StringIndex, matcher: EntryMatcher, limit: number, 
     return la !== lb ? la < lb : compareEntries(index, a, b) < 0;
   };
   const heap = new WorstFirstHeap(Math.min(limit, size), before);
-  for (let k = 0; k < size; k++) {
-    if (((a[k] ?? 0) & qa) !== qa || ((b[k] ?? 0) & qb) !== qb) continue;
-    if ((mask && !mask[k]) || (present && !present[k])) continue;
-    if (heap.full() && !before(k, heap.worst())) continue;
-    if (verify(k)) heap.offer(k);
-  }
+  scanEntries(index, needle, mode, (k) => {
+    if ((mask && !mask[k]) || (present && !present[k])) return true;
+    if (!heap.full() || before(k, heap.worst())) heap.offer(k);
+    return true;
+  });
   return { entries: heap.ranked(), counts: [] };
+}
+
+/** Which entries match: the hits of one search of the text (contiguous index), else the signatures. */
+interface EntryTest {
+  matches(k: number): boolean;
+  /** The matching entries, when known up front. */
+  readonly hits: Int32Array | null;
+}
+
+function entryTest(index: StringIndex, needle: string, mode: MatchMode): EntryTest {
+  if (!index.contiguous) {
+    const { a, qa, b, qb, verify } = entryMatcher(index, needle, mode);
+    return { matches: (k) => ((a[k] ?? 0) & qa) === qa && ((b[k] ?? 0) & qb) === qb && verify(k), hits: null };
+  }
+  // One search of the text while the hits are few (an eighth of the entries at most): then
+  // topCounted counts them directly. Past that, entries are tested one by one as they are visited.
+  const found = new Int32Array(index.size >> 3);
+  let count = 0;
+  scanEntries(index, needle, mode, (k) => {
+    if (count === found.length) return false;
+    found[count++] = k;
+    return true;
+  });
+  if (count < found.length) {
+    const hit = new Uint8Array(index.size);
+    for (let j = 0; j < count; j++) hit[found[j] as number] = 1;
+    return { matches: (k) => hit[k] === 1, hits: found.subarray(0, count) };
+  }
+  return { matches: entryVerifier(index, needle, mode), hits: null };
 }
 
 /**
  * Values with rows (dictionary codes or repeated utf8 values): visit values by row count, descending,
  * count each match under the mask, and stop once no further value can reach the kept ones (its count
- * under any mask is at most its row count).
+ * under any mask is at most its row count). Few matching values (known up front) are counted directly.
  */
-function topCounted(index: StringIndex, matcher: EntryMatcher, limit: number, mask: Uint8Array | null): Ranked {
-  const { a, qa, b, qb, verify } = matcher;
+function topCounted(index: StringIndex, test: EntryTest, limit: number, mask: Uint8Array | null): Ranked {
+  if (!hasRowLists(index)) return countedByRows(index, test, limit, mask);
+  const { matches, hits } = test;
   const { offsets, rows, byCount } = rowsOf(index);
   const counts = new Int32Array(index.size);
   const before = (x: number, y: number) => {
@@ -114,12 +156,17 @@ function topCounted(index: StringIndex, matcher: EntryMatcher, limit: number, ma
   };
   const heap = new WorstFirstHeap(Math.min(limit, index.size), before);
   let floor = 0;
-  for (let j = 0; j < byCount.length; j++) {
-    const k = byCount[j] ?? 0;
+  const direct = hits !== null;
+  const visits = direct ? hits : byCount;
+  for (let j = 0; j < visits.length; j++) {
+    const k = visits[j] ?? 0;
     const from = offsets[k] ?? 0;
     const to = offsets[k + 1] ?? 0;
-    if (to - from < floor || to === from) break;
-    if (((a[k] ?? 0) & qa) !== qa || ((b[k] ?? 0) & qb) !== qb || !verify(k)) continue;
+    if (to - from < floor || to === from) {
+      if (direct) continue;
+      break;
+    }
+    if (!direct && !matches(k)) continue;
     let count = to - from;
     if (mask) {
       count = 0;
@@ -129,6 +176,43 @@ function topCounted(index: StringIndex, matcher: EntryMatcher, limit: number, ma
     counts[k] = count;
     heap.offer(k);
     if (heap.full()) floor = counts[heap.worst()] ?? 0;
+  }
+  const entries = heap.ranked();
+  return { entries, counts: entries.map((k) => counts[k] ?? 0) };
+}
+
+const answered = new WeakSet<StringIndex>();
+
+/** The index's row lists exist, or it answered once already (then make them: the next queries use them). */
+function hasRowLists(index: StringIndex): boolean {
+  if (answered.has(index)) return true;
+  answered.add(index);
+  return false;
+}
+
+/**
+ * The first query on a column: one pass over the rows counts the matching values under the mask
+ * (cheaper than making the row lists, which the following queries use to count only matching rows).
+ */
+function countedByRows(index: StringIndex, test: EntryTest, limit: number, mask: Uint8Array | null): Ranked {
+  const { matches, hits } = test;
+  const rowEntries = index.rowEntries ?? new Int32Array(0);
+  const hit = new Uint8Array(index.size);
+  if (hits) for (let j = 0; j < hits.length; j++) hit[hits[j] as number] = 1;
+  else for (let k = 0; k < index.size; k++) hit[k] = matches(k) ? 1 : 0;
+  const counts = new Int32Array(index.size);
+  for (let i = 0; i < rowEntries.length; i++) {
+    const k = rowEntries[i] as number;
+    if (k >= 0 && hit[k] && (!mask || mask[i])) counts[k] = (counts[k] as number) + 1;
+  }
+  const before = (x: number, y: number) => {
+    const cx = counts[x] ?? 0;
+    const cy = counts[y] ?? 0;
+    return cx !== cy ? cx > cy : compareEntries(index, x, y) < 0;
+  };
+  const heap = new WorstFirstHeap(Math.min(limit, index.size), before);
+  for (let k = 0; k < index.size; k++) {
+    if (counts[k] && (!heap.full() || before(k, heap.worst()))) heap.offer(k);
   }
   const entries = heap.ranked();
   return { entries, counts: entries.map((k) => counts[k] ?? 0) };

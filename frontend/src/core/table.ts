@@ -32,6 +32,8 @@ export interface Utf8Text {
   readonly valid: Uint8Array | null;
   /** Known to be all ASCII (true) or not (false); absent when not known. */
   readonly ascii?: boolean;
+  /** The non-null values strictly ascend by code point in row order (true) or not (false); absent when not known. */
+  readonly ascending?: boolean;
 }
 
 /** int and float columns as numbers, timestamps as epoch ms, dates as epoch days, bools as 0/1. */
