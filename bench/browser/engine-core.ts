@@ -15,6 +15,8 @@ import type { Engine } from "./engine";
 import { BASE_WIDGETS, fieldWidget, type Rows, SUGGEST_LIMIT, type SuggestCase, WIDGET_QUERIES } from "./workload";
 
 export interface CoreEngine extends Engine {
+  /** Decode with `decode` (default: this core's decodeTable; bench/sync passes the previous one). */
+  load(bytes: Uint8Array, decode?: (bytes: Uint8Array) => Table): void;
   table(): Table;
   forgetSelections(): void;
   updateRecomputingAll(widget: string, filters: Filter[]): Record<string, Rows>;
@@ -43,8 +45,8 @@ export function createCoreEngine(): CoreEngine {
   return {
     name: "core",
     init: async () => {},
-    load(bytes) {
-      table = decodeTable(bytes);
+    load(bytes, decode = decodeTable) {
+      table = decode(bytes);
       crossfilter = null;
     },
     run: (queries) => evaluateAll(queries, () => null),
