@@ -233,7 +233,9 @@ def median(values: list[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def browser_size(browser: Browser, base: str, lots: int, args: argparse.Namespace) -> dict[str, Any]:
+def browser_size(
+    browser: Browser, base: str, lots: int, args: argparse.Namespace
+) -> dict[str, Any]:
     data = f"{base}/data/sync-{lots}"
     out: dict[str, Any] = {}
     for engine in ("before", "after", "arquero"):
@@ -345,29 +347,37 @@ def render(results: dict[str, Any]) -> str:
         return f"| {label} | " + " | ".join(cell(s) for s in sizes) + " |"
 
     lines += [
-        row("lots touched (upserts / removed keys in the delta)", lambda s: (
-            f"{s['bytes']['touched']:,} ({s['bytes']['delta_upserts']:,} / "
-            f"{s['bytes']['delta_removed']:,})"
-        )),
+        row(
+            "lots touched (upserts / removed keys in the delta)",
+            lambda s: (
+                f"{s['bytes']['touched']:,} ({s['bytes']['delta_upserts']:,} / "
+                f"{s['bytes']['delta_removed']:,})"
+            ),
+        ),
         row("full snapshot per poll, identity", lambda s: fmt_bytes(s["bytes"]["b"]["identity"])),
         row("full snapshot per poll, zstd", lambda s: fmt_bytes(s["bytes"]["b"]["zstd"])),
         row("delta per poll, identity", lambda s: fmt_bytes(s["bytes"]["delta"]["identity"])),
         row("delta per poll, zstd", lambda s: fmt_bytes(s["bytes"]["delta"]["zstd"])),
-        row("delta / full, zstd", lambda s: (
-            f"{s['bytes']['delta']['zstd'] / s['bytes']['b']['zstd']:.2%}"
-        )),
-        row("bytes per lot IPC, before", lambda s: (
-            f"{s['bytes']['before']['identity'] / s['bytes']['rows_a']:.1f}"
-        )),
-        row("bytes per lot IPC, after", lambda s: (
-            f"{s['bytes']['a']['identity'] / s['bytes']['rows_a']:.1f}"
-        )),
-        row("bytes per lot zstd, before", lambda s: (
-            f"{s['bytes']['before']['zstd'] / s['bytes']['rows_a']:.1f}"
-        )),
-        row("bytes per lot zstd, after", lambda s: (
-            f"{s['bytes']['a']['zstd'] / s['bytes']['rows_a']:.1f}"
-        )),
+        row(
+            "delta / full, zstd",
+            lambda s: f"{s['bytes']['delta']['zstd'] / s['bytes']['b']['zstd']:.2%}",
+        ),
+        row(
+            "bytes per lot IPC, before",
+            lambda s: f"{s['bytes']['before']['identity'] / s['bytes']['rows_a']:.1f}",
+        ),
+        row(
+            "bytes per lot IPC, after",
+            lambda s: f"{s['bytes']['a']['identity'] / s['bytes']['rows_a']:.1f}",
+        ),
+        row(
+            "bytes per lot zstd, before",
+            lambda s: f"{s['bytes']['before']['zstd'] / s['bytes']['rows_a']:.1f}",
+        ),
+        row(
+            "bytes per lot zstd, after",
+            lambda s: f"{s['bytes']['a']['zstd'] / s['bytes']['rows_a']:.1f}",
+        ),
         "",
         "## Browser (headless Chromium, ms, median over fresh pages)",
         "",
@@ -375,25 +385,46 @@ def render(results: dict[str, Any]) -> str:
         "|---|" + "---|" * len(results["sizes"]),
     ]
     for engine, label in (("before", "before"), ("after", "after"), ("arquero", "arquero 8")):
-        lines.append(row(f"cold decode / load, {label}", lambda s, e=engine: fmt_ms(
-            s["browser"][e]["decode_ms"]
-        )))
+        lines.append(
+            row(
+                f"cold decode / load, {label}",
+                lambda s, e=engine: fmt_ms(s["browser"][e]["decode_ms"]),
+            )
+        )
     for engine, label in (("before", "before"), ("after", "after"), ("arquero", "arquero 8")):
-        lines.append(row(f"cold decode + the overview's 5 queries, {label}", lambda s, e=engine: (
-            fmt_ms(s["browser"][e]["decode_and_queries_ms"])
-        )))
+        lines.append(
+            row(
+                f"cold decode + the overview's 5 queries, {label}",
+                lambda s, e=engine: fmt_ms(s["browser"][e]["decode_and_queries_ms"]),
+            )
+        )
     for engine in ("before", "after"):
         for field in ("LOTID", "WORKORDER"):
-            lines.append(row(f"first autocomplete {field} after decode, {engine}", lambda s, e=engine, f=field: (
-                fmt_ms(s["browser"][e]["first_suggest_ms"][f])
-            )))
-    lines.append(row("apply the delta to A (median / max)", lambda s: (
-        f"{fmt_ms(s['browser']['apply']['apply']['median_ms'])} / "
-        f"{fmt_ms(s['browser']['apply']['apply']['max_ms'])}"
-    )))
-    lines.append(row("delta-applied A equals B (every cell)", lambda s: (
-        "yes" if s["browser"]["apply"]["equal"] else f"NO: {s['browser']['apply']['difference']}"
-    )))
+            lines.append(
+                row(
+                    f"first autocomplete {field} after decode, {engine}",
+                    lambda s, e=engine, f=field: fmt_ms(s["browser"][e]["first_suggest_ms"][f]),
+                )
+            )
+    lines.append(
+        row(
+            "apply the delta to A (median / max)",
+            lambda s: (
+                f"{fmt_ms(s['browser']['apply']['apply']['median_ms'])} / "
+                f"{fmt_ms(s['browser']['apply']['apply']['max_ms'])}"
+            ),
+        )
+    )
+    lines.append(
+        row(
+            "delta-applied A equals B (every cell)",
+            lambda s: (
+                "yes"
+                if s["browser"]["apply"]["equal"]
+                else f"NO: {s['browser']['apply']['difference']}"
+            ),
+        )
+    )
     reload = results.get("reload")
     if reload:
         lines += [
@@ -405,15 +436,27 @@ def render(results: dict[str, Any]) -> str:
         ]
         for case, label in (("server_up", "server up"), ("server_down", "server stopped")):
             r = reload[case]
-            lines.append(f"| reload to the KPI painted from the local copy, {label} | "
-                         f"{fmt_ms(r['median_ms'])} | {', '.join(fmt_ms(x) for x in r['runs_ms'])} |")
-        lines.append(f"| full load over the network (cold, no local copy) | "
-                     f"{fmt_ms(reload['network']['median_ms'])} | "
-                     f"{', '.join(fmt_ms(x) for x in reload['network']['runs_ms'])} |")
-    lines += ["", "## Targets", "", "| lots | target | goal | measured | met |", "|---|---|---|---|---|"]
+            lines.append(
+                f"| reload to the KPI painted from the local copy, {label} | "
+                f"{fmt_ms(r['median_ms'])} | {', '.join(fmt_ms(x) for x in r['runs_ms'])} |"
+            )
+        lines.append(
+            f"| full load over the network (cold, no local copy) | "
+            f"{fmt_ms(reload['network']['median_ms'])} | "
+            f"{', '.join(fmt_ms(x) for x in reload['network']['runs_ms'])} |"
+        )
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "| lots | target | goal | measured | met |",
+        "|---|---|---|---|---|",
+    ]
     for t in results["targets"]:
-        lines.append(f"| {t['lots']:,} | {t['target']} | {t['goal']} | {t['measured']} | "
-                     f"{'met' if t['met'] else 'NOT met'} |")
+        lines.append(
+            f"| {t['lots']:,} | {t['target']} | {t['goal']} | {t['measured']} | "
+            f"{'met' if t['met'] else 'NOT met'} |"
+        )
     m = results["machine"]
     lines += [
         "",
@@ -426,7 +469,11 @@ def render(results: dict[str, Any]) -> str:
 
 def commit() -> str:
     return subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
 
 
