@@ -295,8 +295,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     size = results["sizes"][lots]
     by = size["bytes"]
     br = size["browser"]
-    ratio = by["delta"]["zstd"] / by["a"]["zstd"]
-    ratio_identity = by["delta"]["identity"] / by["a"]["identity"]
+    ratio = by["delta"]["zstd"] / by["b"]["zstd"]
+    ratio_identity = by["delta"]["identity"] / by["b"]["identity"]
     measured: dict[str, tuple[float, bool, str]] = {
         TARGETS[0][0]: (ratio, ratio <= 0.03, f"{ratio:.2%} (identity {ratio_identity:.2%})"),
         TARGETS[1][0]: (
