@@ -117,6 +117,11 @@ def test_a_reload_with_the_server_stopped_shows_the_local_copy_under_the_degrade
         "data-snapshot-time", re.compile(r"^\d+$")
     )
     expect(page.get_by_test_id("load-failed")).to_have_count(0)
+    # The navigation comes from the registry saved on this device, released pages only.
+    nav = page.get_by_test_id("nav")
+    expect(nav.locator('a[href="#/wip"]')).to_be_visible()
+    saved = page.evaluate("JSON.parse(localStorage.getItem('mes-dashboard:pages'))")
+    assert {p["status"] for p in saved["pages"]} == {"released"}
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "local-copy-server-down.png")
     page.get_by_test_id("lang-en").click()
@@ -143,6 +148,7 @@ def test_clear_local_data_empties_the_store(page: Page, running: GunicornServer)
     control.get_by_test_id("local-clear-yes").click()
     expect(control.get_by_test_id("local-status")).to_have_text("本機資料已清除。")
     assert records(page) == []
+    assert page.evaluate("localStorage.getItem('mes-dashboard:pages')") is None
 
     # The page still works, and keeps a new copy.
     page.goto(running.url + "/#/wip")

@@ -12,6 +12,7 @@ import { createFetchClient, type FetchClient } from "../net/fetch-client";
 import { createDatasetStores, type DatasetStores } from "./dataset-stores";
 import { createLocalCopy, type LocalCopy, localCopyLimits } from "./local-copy";
 import { createQueryDatasetStore, type QueryDatasetStore } from "./query-dataset-store";
+import { savedRegistry } from "./saved-registry";
 import { createSessionStore, type SessionStore } from "./session-store";
 import { FALLBACK_DEADLINE_MS, loadUiConfig, type UiConfig } from "./ui-config";
 
@@ -55,7 +56,9 @@ export function createAppServices(): AppServices {
     }),
   });
   const stores = createDatasetStores({ fetchClient, core, uiConfig, visibility, localCopy, idle: whenIdle });
+  const savedPages = savedRegistry();
   const clearLocalData = async () => {
+    savedPages.clear();
     await localCopy.clear();
     for (const store of Object.values(stores)) void store.reload();
   };
@@ -70,8 +73,9 @@ export function createAppServices(): AppServices {
       }),
     ]),
   ) as Record<QueryDataset, QueryDatasetStore>;
-  const registry = shallowRef<PageRegistry | null>(null);
-  const drawers = shallowRef<NavDrawer[]>([]);
+  // The registry last seen here paints the shell at once (reload, server down); the answer replaces it.
+  const registry = shallowRef<PageRegistry | null>(savedPages.read());
+  const drawers = shallowRef<NavDrawer[]>(registry.value ? navDrawers(registry.value) : []);
   const registryError = shallowRef<Error | null>(null);
   const reloadRegistry = () =>
     fetchClient
@@ -80,6 +84,7 @@ export function createAppServices(): AppServices {
         registry.value = parseRegistry(r.data);
         drawers.value = navDrawers(registry.value);
         registryError.value = null;
+        savedPages.save(registry.value);
       })
       .catch((e: unknown) => {
         registryError.value = e instanceof Error ? e : new Error(String(e));
