@@ -22,7 +22,7 @@ READ_RECORDS = """async () => {
         db.close();
         resolve(request.result.map((r) => ({
           dataset: r.dataset, version: r.version, byteLength: r.byteLength,
-          bytes: r.bytes.byteLength, savedAt: r.savedAt,
+          bytes: r.bytes.size ?? r.bytes.byteLength, savedAt: r.savedAt,
         })));
       };
     };
