@@ -217,10 +217,13 @@ def summarize(runs: list[dict[str, Any]]) -> str:
 
 def footer(record: dict[str, Any]) -> str:
     """The command, date, machine and load of a recorded run."""
+    load = record["machine"]["load_before"]
+    # Said only when the 1-minute load shows other work on the machine (half the cores or more).
+    shared = load and float(load[0]) >= 0.5 * float(record["machine"]["cores"])
     return (
         f"Command: `{record['command']}`, {record['date']}, {record['machine']['cpu']}, "
         f"{record['machine']['cores']} cores, load average before the run "
-        f"{record['machine']['load_before']} (other jobs shared the machine).\n"
+        f"{load}{' (other jobs shared the machine)' if shared else ''}.\n"
     )
 
 
