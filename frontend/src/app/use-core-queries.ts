@@ -4,6 +4,12 @@
  * ones arrive, so refreshes never blank the screen; out-of-order answers are dropped. A query whose
  * text, widgets and data are those of its last answer is not sent again (a page changing one
  * widget's query, e.g. a period unit, recomputes only that one).
+ *
+ * Progressive first paint (option `progressive`): while a page shows nothing yet, each answer is
+ * published as it arrives (the worker answers in the order asked, so a page asks its headline
+ * figures first), `ready` turns true with the first one and `waiting` names the queries still
+ * computing, for their panels to say so. Later runs publish all their answers at once, so a page
+ * never mixes the answers of two views.
  */
 import { computed, onScopeDispose, type Ref, ref, type ShallowRef, shallowRef, watch } from "vue";
 import type { Filter, Query, QueryResult } from "../core/query";
@@ -38,16 +44,31 @@ export interface CoreView<K extends string> {
   /** True while a run is in flight. */
   pending: Ref<boolean>;
   error: Ref<Error | null>;
-  /** True once a run has finished (results or error), whatever changed since. */
+  /** True once a run has finished (results or error), or a progressive first run published an answer. */
   ready: Ref<boolean>;
+  /** The queries of a progressive first run not answered yet (empty otherwise). */
+  waiting: ShallowRef<ReadonlySet<K>>;
 }
 
-export function useCoreQueries<K extends string>(store: QueryTarget, spec: () => ViewSpec<K>): CoreView<K> {
+export interface CoreQueriesOptions {
+  /** Publish the first run's answers one by one (see above). */
+  progressive?: boolean;
+}
+
+const NONE: ReadonlySet<never> = new Set();
+
+export function useCoreQueries<K extends string>(
+  store: QueryTarget,
+  spec: () => ViewSpec<K>,
+  options: CoreQueriesOptions = {},
+): CoreView<K> {
   const results = shallowRef<Partial<Record<K, QueryResult>>>({});
   const answered = shallowRef<ViewSpec<K> | null>(null);
   const pending = ref(false);
   const error = ref<Error | null>(null);
   const doneKey = ref("");
+  const waiting = shallowRef<ReadonlySet<K>>(NONE);
+  const shownFirst = ref(false);
   let sequence = 0;
   let known = new Map<K, { key: string; result: QueryResult }>();
   const specText = computed(() => JSON.stringify(spec()));
@@ -64,15 +85,34 @@ export function useCoreQueries<K extends string>(store: QueryTarget, spec: () =>
       await store.syncWidgets(widgets);
       const names = Object.keys(queries) as K[];
       const keys = names.map((name) => base + JSON.stringify(queries[name] ?? null));
+      // Nothing shown yet: publish each answer as it comes.
+      const progressive = options.progressive === true && Object.keys(results.value).length === 0;
+      const partial: Partial<Record<K, QueryResult>> = {};
+      if (progressive) waiting.value = new Set(names.filter((name) => queries[name]));
+      const publish = (name: K, answer: QueryResult) => {
+        if (!progressive || current !== sequence) return;
+        partial[name] = answer;
+        const left = new Set(waiting.value);
+        left.delete(name);
+        waiting.value = left;
+        results.value = { ...partial };
+        answered.value = asked;
+        shownFirst.value = true;
+      };
       const answers = await Promise.all(
         names.map((name, i) => {
           const q = queries[name];
           const last = known.get(name);
           if (last && last.key === keys[i]) return Promise.resolve(last.result);
-          return q ? store.evaluate(q.query, q.scope ?? "all") : Promise.resolve(null);
+          if (!q) return Promise.resolve(null);
+          return store.evaluate(q.query, q.scope ?? "all").then((answer) => {
+            publish(name, answer);
+            return answer;
+          });
         }),
       );
       if (current !== sequence) return;
+      waiting.value = NONE;
       const next: Partial<Record<K, QueryResult>> = {};
       const nextAnswered = new Map<K, { key: string; result: QueryResult }>();
       names.forEach((name, i) => {
@@ -88,6 +128,7 @@ export function useCoreQueries<K extends string>(store: QueryTarget, spec: () =>
       doneKey.value = key;
     } catch (thrown) {
       if (current !== sequence) return;
+      waiting.value = NONE;
       error.value = thrown instanceof Error ? thrown : new Error(String(thrown));
       doneKey.value = key;
     } finally {
@@ -100,5 +141,6 @@ export function useCoreQueries<K extends string>(store: QueryTarget, spec: () =>
     stop();
     sequence += 1;
   });
-  return { results, answered, pending, error, ready: computed(() => doneKey.value !== "") };
+  const ready = computed(() => doneKey.value !== "" || shownFirst.value);
+  return { results, answered, pending, error, ready, waiting };
 }

@@ -34,6 +34,7 @@ export const en: Record<keyof typeof zhTW, string> = {
   "load.downloading": "Downloading {dataset} data…",
   "load.bytes": "{mb} MB received",
   "load.decoding": "Preparing data…",
+  "load.computing": "Computing…",
   "load.failed": "Could not load the data",
   "load.failedDetail": "Error code {code}. It will be tried again at the next refresh.",
   "dataset.wip": "WIP",

@@ -32,6 +32,7 @@ export const zhTW = {
   "load.downloading": "下載{dataset}資料中…",
   "load.bytes": "已下載 {mb} MB",
   "load.decoding": "處理資料中…",
+  "load.computing": "計算中…",
   "load.failed": "無法載入資料",
   "load.failedDetail": "錯誤代碼 {code}。下次更新時會再試一次。",
   "dataset.wip": "在製品",
