@@ -5,26 +5,32 @@ export interface RouteDef {
   id: string;
   path: string;
   component: Component;
+  /** The snapshot dataset the page paints (its local copy is read ahead when the app starts on it). */
+  dataset?: string;
 }
 
 export const ROUTES: readonly RouteDef[] = [
   {
     id: "wip-overview",
+    dataset: "wip",
     path: "/wip",
     component: defineAsyncComponent(() => import("./pages/wip-overview/wip-overview-page.vue")),
   },
   {
     id: "wip-detail",
+    dataset: "wip",
     path: "/wip/detail",
     component: defineAsyncComponent(() => import("./pages/wip-detail/wip-detail-page.vue")),
   },
   {
     id: "hold-detail",
+    dataset: "wip",
     path: "/hold",
     component: defineAsyncComponent(() => import("./pages/hold-detail/hold-detail-page.vue")),
   },
   {
     id: "equipment-status",
+    dataset: "resource",
     path: "/equipment",
     component: defineAsyncComponent(() => import("./pages/equipment-status/equipment-status-page.vue")),
   },

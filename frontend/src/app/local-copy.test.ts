@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { SnapshotRecord, SnapshotStorage } from "../browser/snapshot-db";
-import { createLocalCopy, DEFAULT_LOCAL_COPY_LIMITS, isQuotaError, localCopyLimits } from "./local-copy";
+import { createLocalCopy, DEFAULT_LOCAL_COPY_LIMITS, isQuotaError, localCopyLimits, READ_AHEAD_MS } from "./local-copy";
 
 const DAY = 86_400_000;
 
@@ -47,6 +47,44 @@ describe("local copy", () => {
     expect(Array.from(new Uint8Array(record?.bytes ?? new ArrayBuffer(0)))).toEqual([2, 3, 4]);
     expect(await copy.read("resource")).toBeNull();
     expect(copy.issue.value).toBeNull();
+  });
+
+  it("hands a read started ahead to the next read, once, and drops it on a save or clear", async () => {
+    const m = memoryStorage();
+    const copy = createLocalCopy({ storage: m.storage, now: () => 0 });
+    await copy.save("wip", "v1", new Uint8Array([7]), null);
+    m.calls.length = 0;
+    copy.readAhead("wip");
+    copy.readAhead("wip");
+    expect(m.calls).toEqual(["get wip"]);
+    expect((await copy.read("wip"))?.version).toBe("v1");
+    expect(m.calls).toEqual(["get wip"]);
+    // claimed once: the next read asks the storage again
+    await copy.read("wip");
+    expect(m.calls).toEqual(["get wip", "get wip"]);
+    // a save in between: the read-ahead (of the older record) is not used
+    copy.readAhead("wip");
+    await copy.save("wip", "v2", new Uint8Array([8]), null);
+    expect((await copy.read("wip"))?.version).toBe("v2");
+    copy.readAhead("wip");
+    await copy.clear();
+    expect(await copy.read("wip")).toBeNull();
+  });
+
+  it("lets an unclaimed read-ahead go after READ_AHEAD_MS", async () => {
+    vi.useFakeTimers();
+    try {
+      const m = memoryStorage();
+      const copy = createLocalCopy({ storage: m.storage, now: () => 0 });
+      await copy.save("wip", "v1", new Uint8Array([7]), null);
+      m.calls.length = 0;
+      copy.readAhead("wip");
+      vi.advanceTimersByTime(READ_AHEAD_MS + 1);
+      await copy.read("wip");
+      expect(m.calls).toEqual(["get wip", "get wip"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("skips a snapshot above the size limit and removes the older copy", async () => {

@@ -44,6 +44,12 @@ export interface LocalCopyOptions extends Partial<LocalCopyLimits> {
 export interface LocalCopy {
   /** The dataset's record when one may be painted, else null (never rejects). */
   read(dataset: string): Promise<SnapshotRecord | null>;
+  /**
+   * Start reading the dataset's record now (at start, for the page being opened), so that the
+   * store's `read` a moment later takes it instead of starting then. Unclaimed, it is dropped after
+   * `READ_AHEAD_MS`; a save, removal or clear in between drops it too.
+   */
+  readAhead(dataset: string): void;
   /** Store a snapshot; false when it was not stored (too big, no storage, quota). Never rejects. */
   save(dataset: string, version: string, bytes: Uint8Array, snapshotTime: number | null): Promise<boolean>;
   /** Remove one dataset's record (e.g. one that no longer decodes). Never rejects. */
@@ -55,6 +61,8 @@ export interface LocalCopy {
 }
 
 const DAY_MS = 86_400_000;
+/** How long a read-ahead waits to be claimed before its bytes are let go. */
+export const READ_AHEAD_MS = 15_000;
 
 const MESSAGES: Record<LocalCopyIssue, string> = {
   unavailable: "local copy: this browser offers no usable IndexedDB; data is not kept on this device",
@@ -82,11 +90,18 @@ export function createLocalCopy(options: LocalCopyOptions): LocalCopy {
   };
   if (!storage) report("unavailable");
 
+  const ahead = new Map<string, Promise<SnapshotRecord | null>>();
+  const forget = (dataset?: string) => {
+    if (dataset === undefined) ahead.clear();
+    else ahead.delete(dataset);
+  };
+
   const remove = async (dataset: string) => {
+    forget(dataset);
     await storage?.delete(dataset).catch(() => undefined);
   };
 
-  const read = async (dataset: string): Promise<SnapshotRecord | null> => {
+  const readNow = async (dataset: string): Promise<SnapshotRecord | null> => {
     if (!storage || issue.value === "unavailable") return null;
     let record: SnapshotRecord | null;
     try {
@@ -104,7 +119,23 @@ export function createLocalCopy(options: LocalCopyOptions): LocalCopy {
     return record;
   };
 
+  const read = (dataset: string): Promise<SnapshotRecord | null> => {
+    const started = ahead.get(dataset);
+    forget(dataset);
+    return started ?? readNow(dataset);
+  };
+
+  const readAhead = (dataset: string) => {
+    if (!storage || ahead.has(dataset)) return;
+    const started = readNow(dataset);
+    ahead.set(dataset, started);
+    setTimeout(() => {
+      if (ahead.get(dataset) === started) forget(dataset);
+    }, READ_AHEAD_MS);
+  };
+
   const save = async (dataset: string, version: string, bytes: Uint8Array, snapshotTime: number | null) => {
+    forget(dataset);
     if (!storage || !writable) return false;
     if (bytes.byteLength > limits.maxBytes) {
       // An older, smaller copy would be painted at the next start in place of the current data.
@@ -136,6 +167,7 @@ export function createLocalCopy(options: LocalCopyOptions): LocalCopy {
   };
 
   const clear = async () => {
+    forget();
     if (!storage) return;
     await storage.clear();
     // Space was freed: try storing again.
@@ -145,7 +177,7 @@ export function createLocalCopy(options: LocalCopyOptions): LocalCopy {
     }
   };
 
-  return { read, save, remove, clear, issue };
+  return { read, readAhead, save, remove, clear, issue };
 }
 
 function isRecord(value: unknown): value is SnapshotRecord {
