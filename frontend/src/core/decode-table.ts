@@ -491,7 +491,9 @@ function followByteOrder(order: ByteOrder, batch: ArrowBatch, bytes: Uint8Array,
   let ps = order.start;
   let pe = order.end;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < length; i++) {
+  // Without nulls, rows 1.. are checked by a tight loop; row 0 (against the previous batch) here.
+  const last = checkNulls ? length : Math.min(length, 1);
+  for (let i = 0; i < last; i++) {
     if (checkNulls && !isValid(batch, i)) continue;
     const s = raw[i] as number;
     const e = raw[i + 1] as number;
@@ -520,9 +522,55 @@ function followByteOrder(order: ByteOrder, batch: ArrowBatch, bytes: Uint8Array,
     ps = s;
     pe = e;
   }
+  if (last < length) {
+    if (!ascendsWithoutNulls(bytes, view, raw, length)) {
+      order.ascending = false;
+      return;
+    }
+    previous = bytes;
+    ps = raw[length - 1] as number;
+    pe = raw[length] as number;
+  }
   order.bytes = previous;
   order.start = ps;
   order.end = pe;
+}
+
+/**
+ * Rows 0..length-1 of a batch without nulls strictly ascend (byte order). Four bytes at a time:
+ * the first differing big-endian word decides, as its first differing byte would.
+ */
+function ascendsWithoutNulls(bytes: Uint8Array, view: DataView, raw: Int32Array, length: number): boolean {
+  let ps = raw[0] as number;
+  let pe = raw[1] as number;
+  for (let i = 1; i < length; i++) {
+    const s = raw[i] as number;
+    const e = raw[i + 1] as number;
+    let a = ps;
+    let b = s;
+    let decided = false;
+    while (a + 4 <= pe && b + 4 <= e) {
+      const x = view.getUint32(a);
+      const y = view.getUint32(b);
+      if (x !== y) {
+        if (y < x) return false;
+        decided = true;
+        break;
+      }
+      a += 4;
+      b += 4;
+    }
+    if (!decided) {
+      while (a < pe && b < e && bytes[a] === bytes[b]) {
+        a++;
+        b++;
+      }
+      if (!(a < pe ? b < e && (bytes[b] as number) > (bytes[a] as number) : b < e)) return false;
+    }
+    ps = s;
+    pe = e;
+  }
+  return true;
 }
 
 /** All bytes ASCII (as many UTF-16 units as bytes): offsets are the byte offsets, shifted. */
