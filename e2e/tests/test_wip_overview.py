@@ -23,6 +23,9 @@ def open_overview(page: Page, hash_: str = "#/wip") -> None:
     page.goto(f"/{hash_}")
     expect(page.get_by_test_id("page-wip-overview")).to_be_visible()
     expect(page.get_by_test_id("kpi-lots")).to_have_attribute("data-value", re.compile(r"\d"))
+    # the first load paints progressively: no panel stays "computing" once every answer is in
+    expect(page.get_by_test_id("panel-busy")).to_have_count(0)
+    expect(page.locator("[aria-busy=true]")).to_have_count(0)
 
 
 def expect_kpis(page: Page, server: Server, filters: list[dict[str, Any]]) -> None:
