@@ -6,14 +6,17 @@ For each size, from the demo source (bench/.work/demo-<N>.sqlite, generated once
 - version A: the WIP snapshot exactly as the server builds it (the real refresh);
 - version B: A with `--changed` of its lots changed (60%: quantity, step, move-in time), removed
   (20%) and inserted (20%, new lot ids), sorted and encoded as the server encodes a snapshot;
-- the delta A -> B from the server's delta builder (mes_dashboard.snapshots.delta);
+- the delta A -> B from the server's delta builder (mes_dashboard.snapshots.delta), and the next
+  poll's C and delta B -> C;
 - "before": A as the previous encoder wrote it (every dictionary index and integer at its contract
   width, the stream otherwise identical), and decoded by the previous decoder (frontend/src/core
   at --before-ref, extracted under bench/.work/before/).
 Bytes: full vs delta per poll (identity and zstd as served), bytes per lot before/after.
 Browser (headless Chromium, bench/sync/ page, a fresh page per cold run): cold decode before and
 after and arquero's load of the same bytes, decode + the overview's 5 queries, first autocomplete
-on LOTID and WORKORDER, time to apply the delta to A (checked equal to B on every cell once).
+on LOTID and WORKORDER, time to apply a delta as polls meet it: A -> B onto a freshly loaded A, then
+the next poll's B -> C (C = B with `--changed` changed again) onto that result (the results checked
+equal to B and C on every cell).
 Reload from the local copy (real app, gunicorn, the largest size): open WIP overview, wait for the
 local copy to be saved, reload with the server up and with it stopped; time from navigation to the
 KPI painted.
@@ -143,8 +146,21 @@ def payloads(lots: int, share: float) -> dict[str, Any]:
     meta_b = meta_a | {"version": f"{meta_a['version']}-b"}
     body_b = write_ipc(table_b, meta_b)
     delta = build_delta(fingerprint(table_a, KEY, snap.version), read_ipc(body_b), meta_b, KEY)
+    # the next poll: C, and the delta B -> C the page applies to the table the first delta made
+    table_c = change(table_b, share, seed=11)
+    meta_c = meta_a | {"version": f"{meta_a['version']}-c"}
+    body_c = write_ipc(table_c, meta_c)
+    print_b = fingerprint(table_b, KEY, meta_b["version"])
+    delta_bc = build_delta(print_b, read_ipc(body_c), meta_c, KEY)
     before = write_before(table_a.replace_schema_metadata(None), meta_a)
-    files = {"a": snap.body, "b": body_b, "delta": delta, "before": before}
+    files = {
+        "a": snap.body,
+        "b": body_b,
+        "delta": delta,
+        "c": body_c,
+        "delta2": delta_bc,
+        "before": before,
+    }
     sizes: dict[str, Any] = {"rows_a": table_a.num_rows, "rows_b": table_b.num_rows}
     for name, data in files.items():
         (out / f"{name}.arrows").write_bytes(data)
@@ -290,6 +306,15 @@ TARGETS: list[tuple[str, str]] = [
 ]
 
 
+def apply_target(apply: dict[str, Any]) -> tuple[float, bool, str]:
+    """The slower of the two polls' medians (after a full load, after a delta)."""
+    first = apply["apply"]["median_ms"]
+    chained = apply.get("apply_chained", {}).get("median_ms", first)
+    worst = max(first, chained)
+    text = f"{fmt_ms(first)} ms after a full load, {fmt_ms(chained)} ms after a delta"
+    return worst, worst <= 30, text
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     lots = max(results["sizes"], key=int)
     size = results["sizes"][lots]
@@ -299,11 +324,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     ratio_identity = by["delta"]["identity"] / by["b"]["identity"]
     measured: dict[str, tuple[float, bool, str]] = {
         TARGETS[0][0]: (ratio, ratio <= 0.03, f"{ratio:.2%} (identity {ratio_identity:.2%})"),
-        TARGETS[1][0]: (
-            br["apply"]["apply"]["median_ms"],
-            br["apply"]["apply"]["median_ms"] <= 30,
-            f"{fmt_ms(br['apply']['apply']['median_ms'])} ms",
-        ),
+        TARGETS[1][0]: apply_target(br["apply"]),
     }
     per_lot = by["a"]["identity"] / by["rows_a"]
     measured[TARGETS[2][0]] = (per_lot, per_lot <= 110, f"{per_lot:.1f} B")
@@ -408,7 +429,7 @@ def render(results: dict[str, Any]) -> str:
             )
     lines.append(
         row(
-            "apply the delta to A (median / max)",
+            "apply a delta to a freshly loaded table (median / max)",
             lambda s: (
                 f"{fmt_ms(s['browser']['apply']['apply']['median_ms'])} / "
                 f"{fmt_ms(s['browser']['apply']['apply']['max_ms'])}"
@@ -417,7 +438,16 @@ def render(results: dict[str, Any]) -> str:
     )
     lines.append(
         row(
-            "delta-applied A equals B (every cell)",
+            "apply the next poll's delta to that result (median / max)",
+            lambda s: (
+                f"{fmt_ms(s['browser']['apply']['apply_chained']['median_ms'])} / "
+                f"{fmt_ms(s['browser']['apply']['apply_chained']['max_ms'])}"
+            ),
+        )
+    )
+    lines.append(
+        row(
+            "delta-applied tables equal B and C (every cell)",
             lambda s: (
                 "yes"
                 if s["browser"]["apply"]["equal"]

@@ -2,7 +2,7 @@
  * The sync benchmark page. bench/sync.py opens it in headless Chromium: window.coldRun(data, engine)
  * once per fresh page (before: the previous decoder on the previous encoder's bytes; after: this
  * core on the bytes served now; arquero: fromArrow on the same bytes), and window.applyRun(data,
- * runs): decode A, apply the delta A -> B `runs` times, and check the result equals B decoded.
+ * runs): the first poll's delta onto a freshly loaded A, then the next poll's onto its result.
  */
 import { applyDelta } from "../../frontend/src/core/apply-delta";
 import { decodeTable } from "../../frontend/src/core/decode-table";
@@ -58,21 +58,39 @@ function difference(got: Table, want: Table): string | null {
   return null;
 }
 
+/**
+ * Each run as a page meets its polls: A decoded afresh (not timed), the delta A -> B applied to it
+ * (the first poll after a full load: A's key column not decoded yet), then the delta B -> C applied
+ * to that result (the next poll: a table a delta made). The last results are checked equal to B
+ * and C decoded in full, on every cell.
+ */
 async function applyRun(data: string, runs: number) {
-  const [a, delta, b] = await Promise.all(["a", "delta", "b"].map((n) => fetchBytes(`${data}/${n}.arrows`)));
-  if (!a || !delta || !b) throw new Error("missing payload");
-  const base = decodeTable(a);
-  const samples: number[] = [];
-  let last: Table | null = null;
+  const names = ["a", "delta", "b", "delta2", "c"];
+  const [a, delta, b, delta2, c] = await Promise.all(names.map((n) => fetchBytes(`${data}/${n}.arrows`)));
+  if (!a || !delta || !b || !delta2 || !c) throw new Error("missing payload");
+  const afterLoad: number[] = [];
+  const chained: number[] = [];
+  let first: Table | null = null;
+  let second: Table | null = null;
   collectGarbage();
   for (let i = 0; i < runs; i++) {
-    const run = await timed(() => applyDelta(base, delta));
-    samples.push(run.ms);
-    last = run.value;
+    const base = decodeTable(a);
+    const one = await timed(() => applyDelta(base, delta));
+    afterLoad.push(one.ms);
+    const two = await timed(() => applyDelta(one.value, delta2));
+    chained.push(two.ms);
+    first = one.value;
+    second = two.value;
   }
-  const want = decodeTable(b);
-  const diff = last ? difference(last, want) : "no result";
-  return { apply: stats(samples), equal: diff === null, difference: diff, rows: last?.numRows ?? null };
+  const diffB = first ? difference(first, decodeTable(b)) : "no result";
+  const diffC = second ? difference(second, decodeTable(c)) : "no result";
+  return {
+    apply: stats(afterLoad),
+    apply_chained: stats(chained),
+    equal: diffB === null && diffC === null,
+    difference: diffB ?? diffC,
+    rows: second?.numRows ?? null,
+  };
 }
 
 Object.assign(window, { coldRun, applyRun, benchReady: true });

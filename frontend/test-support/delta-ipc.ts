@@ -52,7 +52,12 @@ export function sortedRows(rows: readonly Row[]): Row[] {
 }
 
 /** Rows (sorted by key here) -> IPC stream with the given metadata. */
-export function ipcOf(rows: readonly Row[], metadata: Record<string, string>, narrow = false): Uint8Array {
+export function ipcOf(
+  rows: readonly Row[],
+  metadata: Record<string, string>,
+  narrow = false,
+  maxBatchRows?: number,
+): Uint8Array {
   const sorted = sortedRows(rows);
   const column = <K extends keyof Row>(name: K) => sorted.map((r) => r[name]);
   const table = tableFromArrays(
@@ -66,7 +71,7 @@ export function ipcOf(rows: readonly Row[], metadata: Record<string, string>, na
       T: column("T"),
       D: sorted.map((r) => (r.D === null ? null : r.D * 86_400_000)),
     },
-    { types: types(narrow) },
+    { types: types(narrow), ...(maxBatchRows ? { maxBatchRows } : {}) },
   );
   table.schema.metadata = new Map(Object.entries(metadata));
   return tableToIPC(table, { format: "stream" }) as Uint8Array;

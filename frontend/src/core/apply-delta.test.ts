@@ -197,6 +197,37 @@ describe("applyDelta", () => {
     }
   });
 
+  it("finds keys in multi-batch bases and along chains as the full snapshots order them", () => {
+    // A's key column is compared on its bytes (several record batches), a delta's result through its
+    // runs; astral, CJK, empty and prefix keys; every table equal to its full snapshot, and the
+    // key column's suggestions equal too (a merged key text is known to ascend).
+    const random = seededRandom(21);
+    const keyOf = () => random.pick(["GA", "G", "批", "\u{1F600}", "\uff01", "", "GA2"]) + random.int(90);
+    for (let example = 0; example < 40; example++) {
+      const keys = [...new Set(Array.from({ length: 5 + random.int(60) }, keyOf))];
+      const versions: Row[][] = [sortedRows(keys.filter(() => random.chance(0.6)).map((k) => row(k)))];
+      for (let v = 1; v <= 3 + random.int(5); v++) {
+        const previous = versions[v - 1] as Row[];
+        const kept = previous.filter(() => random.chance(0.85)).map((r) => (random.chance(0.2) ? { ...r, QTY: v } : r));
+        const added = keys.filter((k) => !kept.some((r) => r.K === k) && random.chance(0.15)).map((k) => row(k));
+        versions.push(sortedRows([...kept, ...added]));
+      }
+      const tables: Table[] = [decodeTable(ipcOf(versions[0] as Row[], snapshotMeta("v0"), false, 1 + random.int(7)))];
+      for (let v = 1; v < versions.length; v++) {
+        const delta = deltaOf(versions[v - 1] as Row[], versions[v] as Row[], `v${v - 1}`, `v${v}`);
+        tables.push(applyDelta(tables[v - 1] as Table, delta, KEY));
+      }
+      const last = versions.length - 1;
+      const full = decodeTable(ipcOf(versions[last] as Row[], snapshotMeta(`v${last}`)));
+      const got = tables[last] as Table;
+      expect(contents(got)).toEqual(contents(full));
+      for (const text of ["", "g", "1", "\u{1F600}"]) {
+        const request = { field: "K", text, mode: "contains" as const, limit: 5 };
+        expect(suggest(got, request)).toEqual(suggest(full, request));
+      }
+    }
+  });
+
   it("rejects a delta of another base with DELTA_BASE_MISMATCH", () => {
     const tableA = decodeTable(ipcOf(base, snapshotMeta("A")));
     const error = (() => {

@@ -6,8 +6,9 @@
  * `delta_upserts` (row count), and the rows of B that are new or changed since A (full rows,
  * ascending key). table(A) minus removed keys minus upserted keys, plus the upserted rows, in key
  * order, is table(B). Both sides are sorted by key: each upserted and removed key is found in A by
- * a galloping binary search (compared in place on the joined key text), which gives B as runs of
- * A's rows and the delta's rows. Each column is then copied run by run (TypedArray.set over long
+ * a galloping binary search, which gives B as runs of A's rows and the delta's rows. A's keys are
+ * compared where they are: on the UTF-8 bytes of a freshly decoded table, through the runs of a
+ * table an earlier delta made, else on the joined key text; so no poll joins the whole key column. Each column is then copied run by run (TypedArray.set over long
  * runs) when it is first read, so applying costs the delta's decode and the key search, and a query
  * pays only for the columns it reads (see MAX_CHAIN).
  *
@@ -25,7 +26,7 @@ import type { Schema } from "@uwdata/flechette";
 import { compareCodePoints } from "./compare-values";
 import { datasetKey, isDataset } from "./contracts";
 import { CoreError, DecodeError } from "./core-error";
-import { type DecodedTable, decodeTable } from "./decode-table";
+import { type DecodedTable, decodeTable, utf8RowBytes } from "./decode-table";
 import type { Column, DictionaryColumn, NumericColumn, Table, Utf8Column, Utf8Text } from "./table";
 
 /** Metadata keys of a delta that do not belong to the table it produces. */
@@ -77,7 +78,7 @@ export function applyDelta(
   for (const name of table.columnNames) {
     const a = table.columns.get(name) as Column;
     const d = delta.columns.get(name) as Column;
-    columns.set(name, mergeColumn(a, d, runs, numRows));
+    columns.set(name, mergeColumn(a, d, runs, numRows, name === key ? key : null));
   }
   const metadata = Object.fromEntries(
     Object.entries(meta).filter(([k]) => !(DELTA_KEYS as readonly string[]).includes(k)),
@@ -134,6 +135,10 @@ function checkAscending(keys: readonly string[], what: string): void {
 function keyReader(table: Table, key: string): (row: number) => string {
   const column = table.columns.get(key);
   if (!column) throw new DecodeError(`the key column ${key} is not in the table`);
+  return columnKeyReader(column, key);
+}
+
+function columnKeyReader(column: Column, key: string): (row: number) => string {
   if (column.kind === "dictionary") {
     const { codes, dictionary } = column;
     return (row) => keyOrThrow(code(codes, row) < 0 ? null : (dictionary[code(codes, row)] ?? null), key, row);
@@ -156,18 +161,105 @@ function keyReader(table: Table, key: string): (row: number) => string {
 /** Code-point order of row `row`'s key against `key` (negative: the row's key is smaller). */
 type CompareRow = (row: number, key: string) => number;
 
-/** Compares A's keys in place: a joined utf8 column without a substring per probe. */
+/**
+ * Compares A's keys in place, without materializing A's key column when it can: a column decodeTable
+ * made is compared on its UTF-8 bytes, a column an earlier delta made through its runs (so a
+ * chain of deltas never joins the key text); otherwise on the joined text, without a substring
+ * per probe.
+ */
 function rowComparator(table: Table, key: string): CompareRow {
   const column = table.columns.get(key);
-  const joined = column?.kind === "utf8" ? (column.text?.() ?? null) : null;
+  if (!column) throw new DecodeError(`the key column ${key} is not in the table`);
+  return columnComparator(column, key);
+}
+
+function columnComparator(column: Column, key: string): CompareRow {
+  const merged = column.kind === "utf8" ? mergedProbes.get(column) : undefined;
+  if (merged) return merged();
+  const bytes = utf8RowBytes(column);
+  const encode = utf8Encoder();
+  if (bytes && encode) {
+    let textual: CompareRow | null = null;
+    let last: string | null = null;
+    let encoded: Uint8Array = new Uint8Array(0);
+    return (row, other) => {
+      if (other !== last) {
+        // a key with a lone surrogate has no UTF-8 form: compared on the text
+        if (!wellFormed(other)) {
+          textual ??= textComparator(column, key);
+          return textual(row, other);
+        }
+        last = other;
+        encoded = encode(other);
+      }
+      const order = bytes.compare(row, encoded);
+      return order === null ? (keyOrThrow(null, key, row) as never) : order;
+    };
+  }
+  return textComparator(column, key);
+}
+
+function textComparator(column: Column, key: string): CompareRow {
+  const joined = column.kind === "utf8" ? (column.text?.() ?? null) : null;
   if (!joined) {
-    const keyOf = keyReader(table, key);
+    const keyOf = columnKeyReader(column, key);
     return (row, other) => compareCodePoints(keyOf(row), other);
   }
   const { text, offsets, valid } = joined;
   return (row, other) => {
     if (valid && !valid[row]) keyOrThrow(null, key, row);
     return compareRange(text, offsets[row] as number, offsets[row + 1] as number, other);
+  };
+}
+
+type Encode = (text: string) => Uint8Array;
+let encoder: Encode | null | undefined;
+
+/** TextEncoder's encode (null where there is none: keys are then compared on the text). */
+function utf8Encoder(): Encode | null {
+  if (encoder === undefined) {
+    const Encoder = (globalThis as { TextEncoder?: new () => { encode(text: string): Uint8Array } }).TextEncoder;
+    const instance = Encoder ? new Encoder() : null;
+    encoder = instance ? (text) => instance.encode(text) : null;
+  }
+  return encoder;
+}
+
+/** No lone surrogate (such a string has no UTF-8 form). */
+function wellFormed(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
+/**
+ * The comparator of a key column merged by a delta whose text is not joined yet: row -> (run,
+ * source row) -> the comparator of A's or the delta's column. Dropped once the text is joined.
+ */
+const mergedProbes = new WeakMap<Column, () => CompareRow>();
+
+function mergedComparator(a: Column, d: Column, runs: Runs, key: string): CompareRow {
+  const starts = new Int32Array(runs.length / 3 + 1);
+  for (let r = 0; r < runs.length; r += 3) starts[r / 3 + 1] = (starts[r / 3] as number) + (runs[r + 2] as number);
+  const fromA = columnComparator(a, key);
+  const fromD = columnComparator(d, key);
+  const count = runs.length / 3;
+  return (row, other) => {
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((starts[mid] as number) <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    const r = lo * 3;
+    const at = (runs[r + 1] as number) + row - (starts[lo] as number);
+    return runs[r] === 0 ? fromA(at, other) : fromD(at, other);
   };
 }
 
@@ -315,9 +407,9 @@ function chain(a: Column, column: Column, force: () => void): void {
   pendingColumns.set(column, { depth: (before?.depth ?? 0) + 1, force });
 }
 
-function mergeColumn(a: Column, d: Column, runs: Runs, numRows: number): Column {
+function mergeColumn(a: Column, d: Column, runs: Runs, numRows: number, key: string | null): Column {
   if (a.kind === "dictionary") return mergeDictionary(a, d as DictionaryColumn, runs, numRows);
-  if (a.kind === "utf8") return mergeUtf8(a, d as Utf8Column, runs, numRows);
+  if (a.kind === "utf8") return mergeUtf8(a, d as Utf8Column, runs, numRows, key);
   return mergeNumeric(a, d as NumericColumn, runs, numRows);
 }
 
@@ -448,12 +540,13 @@ export function compactDictionary(
   return { codes, dictionary: kept };
 }
 
-function mergeUtf8(a: Utf8Column, d: Utf8Column, runs: Runs, numRows: number): Utf8Column {
+function mergeUtf8(a: Utf8Column, d: Utf8Column, runs: Runs, numRows: number, key: string | null): Utf8Column {
   const joined = once(
     (): Utf8Text | null => {
+      mergedProbes.delete(column);
       const ta = a.text?.() ?? null;
       const td = ta ? (d.text?.() ?? null) : null;
-      return ta && td ? mergeText(ta, td, runs, numRows) : null;
+      return ta && td ? mergeText(ta, td, runs, numRows, key !== null) : null;
     },
     () => column,
   );
@@ -469,6 +562,14 @@ function mergeUtf8(a: Utf8Column, d: Utf8Column, runs: Runs, numRows: number): U
     },
     text: joined,
   };
+  if (key !== null) {
+    // The next delta finds its keys through the runs; the comparator is made when first asked for.
+    let made: CompareRow | null = null;
+    mergedProbes.set(column, () => {
+      made ??= mergedComparator(a, d, runs, key);
+      return made;
+    });
+  }
   chain(a, column, joined);
   return column;
 }
@@ -492,7 +593,7 @@ function mergeValues(
 }
 
 /** The joined text of the result: slices of both texts, offsets shifted run by run. */
-function mergeText(ta: Utf8Text, td: Utf8Text, runs: Runs, numRows: number): Utf8Text {
+function mergeText(ta: Utf8Text, td: Utf8Text, runs: Runs, numRows: number, key: boolean): Utf8Text {
   const offsets = new Int32Array(numRows + 1);
   const parts: string[] = [];
   const valid = ta.valid || td.valid ? new Uint8Array(numRows).fill(1) : null;
@@ -515,7 +616,11 @@ function mergeText(ta: Utf8Text, td: Utf8Text, runs: Runs, numRows: number): Utf
   offsets[numRows] = units;
   const ascii = ta.ascii === false || td.ascii === false ? false : ta.ascii && td.ascii ? true : undefined;
   const text = parts.join("");
-  return ascii === undefined ? { text, offsets, valid } : { text, offsets, valid, ascii };
+  const out: { -readonly [K in keyof Utf8Text]: Utf8Text[K] } = { text, offsets, valid };
+  if (ascii !== undefined) out.ascii = ascii;
+  // runs interleave two strictly ascending lists by key (the key column): the result ascends too
+  if (key && ta.ascending === true && td.ascending === true) out.ascending = true;
+  return out;
 }
 
 function valuesOf({ text, offsets, valid }: Utf8Text, n: number): (string | null)[] {

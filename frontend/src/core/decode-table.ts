@@ -396,7 +396,7 @@ function lazyUtf8(column: ArrowColumn): Utf8Column {
     if (text === undefined) text = concatUtf8(column);
     return text;
   };
-  return {
+  const out: Utf8Column = {
     kind: "utf8",
     get values() {
       if (!values) {
@@ -406,6 +406,59 @@ function lazyUtf8(column: ArrowColumn): Utf8Column {
       return values;
     },
     text: getText,
+  };
+  const bytes = rowBytesOf(column);
+  if (bytes) rowBytes.set(out, bytes);
+  return out;
+}
+
+/**
+ * A decoded utf8 column's values as their UTF-8 bytes, compared without decoding the column (UTF-8
+ * byte order is code-point order): a delta finds its keys in a freshly loaded table this way.
+ */
+export interface Utf8RowBytes {
+  /** Row `row`'s value against `key` (UTF-8): negative when the value is smaller; null for a null row. */
+  compare(row: number, key: Uint8Array): number | null;
+}
+
+const rowBytes = new WeakMap<Utf8Column, Utf8RowBytes>();
+
+/** The row bytes of a utf8 column made by decodeTable (null for any other column). */
+export function utf8RowBytes(column: Column): Utf8RowBytes | null {
+  return column.kind === "utf8" ? (rowBytes.get(column) ?? null) : null;
+}
+
+function rowBytesOf(column: ArrowColumn): Utf8RowBytes | null {
+  const batches = column.data;
+  if (!batches.every((b) => b.values instanceof Uint8Array && b.offsets instanceof Int32Array)) return null;
+  const starts = new Int32Array(batches.length + 1);
+  batches.forEach((b, i) => {
+    starts[i + 1] = (starts[i] as number) + b.length;
+  });
+  return {
+    compare(row, key) {
+      let lo = 0;
+      let hi = batches.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if ((starts[mid] as number) <= row) lo = mid;
+        else hi = mid - 1;
+      }
+      const batch = batches[lo] as ArrowBatch;
+      const i = row - (starts[lo] as number);
+      if (i < 0 || i >= batch.length || !isValid(batch, i)) return null;
+      const bytes = batch.values as Uint8Array;
+      const offsets = batch.offsets as Int32Array;
+      const s = offsets[i] as number;
+      const length = (offsets[i + 1] as number) - s;
+      const n = Math.min(length, key.length);
+      for (let k = 0; k < n; k++) {
+        const x = bytes[s + k] as number;
+        const y = key[k] as number;
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return length === key.length ? 0 : length < key.length ? -1 : 1;
+    },
   };
 }
 
