@@ -244,22 +244,22 @@ function wellFormed(text: string): boolean {
 const mergedProbes = new WeakMap<Column, () => CompareRow>();
 
 function mergedComparator(a: Column, d: Column, runs: Runs, key: string): CompareRow {
-  const starts = new Int32Array(runs.length / 3 + 1);
-  for (let r = 0; r < runs.length; r += 3) starts[r / 3 + 1] = (starts[r / 3] as number) + (runs[r + 2] as number);
+  // Each row's source row: A's row, or -(the delta's row + 1) (4 bytes a row, made in one pass).
+  const numRows = countRows(runs);
+  const source = new Int32Array(numRows);
+  let at = 0;
+  for (let r = 0; r < runs.length; r += 3) {
+    const start = runs[r + 1] as number;
+    const length = runs[r + 2] as number;
+    if (runs[r] === 0) for (let i = 0; i < length; i++) source[at + i] = start + i;
+    else for (let i = 0; i < length; i++) source[at + i] = -(start + i) - 1;
+    at += length;
+  }
   const fromA = columnComparator(a, key);
   const fromD = columnComparator(d, key);
-  const count = runs.length / 3;
   return (row, other) => {
-    let lo = 0;
-    let hi = count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((starts[mid] as number) <= row) lo = mid;
-      else hi = mid - 1;
-    }
-    const r = lo * 3;
-    const at = (runs[r + 1] as number) + row - (starts[lo] as number);
-    return runs[r] === 0 ? fromA(at, other) : fromD(at, other);
+    const from = source[row] as number;
+    return from >= 0 ? fromA(from, other) : fromD(-from - 1, other);
   };
 }
 

@@ -431,6 +431,41 @@ export function utf8RowBytes(column: Column): Utf8RowBytes | null {
 function rowBytesOf(column: ArrowColumn): Utf8RowBytes | null {
   const batches = column.data;
   if (!batches.every((b) => b.values instanceof Uint8Array && b.offsets instanceof Int32Array)) return null;
+  const only = batches.length === 1 ? (batches[0] as ArrowBatch) : null;
+  if (only && !hasNulls(only)) {
+    // One batch without nulls (a snapshot as the server writes it): the arrays held directly.
+    const bytes = only.values as Uint8Array;
+    const offsets = only.offsets as Int32Array;
+    const rows = only.length;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let lastKey: Uint8Array | null = null;
+    let keyView = view;
+    return {
+      compare(row, key) {
+        if (row < 0 || row >= rows) return null;
+        if (key !== lastKey) {
+          lastKey = key;
+          keyView = new DataView(key.buffer, key.byteOffset, key.byteLength);
+        }
+        const s = offsets[row] as number;
+        const length = (offsets[row + 1] as number) - s;
+        const n = length < key.length ? length : key.length;
+        let k = 0;
+        // four bytes at a time: the first differing big-endian word orders as its first differing byte
+        for (; k + 4 <= n; k += 4) {
+          const x = view.getUint32(s + k);
+          const y = keyView.getUint32(k);
+          if (x !== y) return x < y ? -1 : 1;
+        }
+        for (; k < n; k++) {
+          const x = bytes[s + k] as number;
+          const y = key[k] as number;
+          if (x !== y) return x < y ? -1 : 1;
+        }
+        return length === key.length ? 0 : length < key.length ? -1 : 1;
+      },
+    };
+  }
   const starts = new Int32Array(batches.length + 1);
   batches.forEach((b, i) => {
     starts[i + 1] = (starts[i] as number) + b.length;
