@@ -449,7 +449,7 @@ function rowBytesOf(column: ArrowColumn): Utf8RowBytes | null {
         }
         const s = offsets[row] as number;
         const length = (offsets[row + 1] as number) - s;
-        const n = length < key.length ? length : key.length;
+        const n = Math.min(length, key.length);
         let k = 0;
         // four bytes at a time: the first differing big-endian word orders as its first differing byte
         for (; k + 4 <= n; k += 4) {
