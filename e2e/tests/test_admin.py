@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.request
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
@@ -49,14 +51,32 @@ def test_a_wrong_password_is_refused_in_the_dialog(page: Page, console_errors: l
     console_errors.clear()  # Chromium logs the refused sign-in (401) itself; nothing else may
 
 
+def _health_as_shown(page: Page, timeout_s: float = 40.0) -> dict[str, Any]:
+    """/health/deep as the page shows it: the status can change between the page's poll (every
+    15 s) and this request (a refresh finishing, a dataset turning stale), so both are read again
+    until they agree; the page must catch up within two of its polls."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        health: dict[str, Any] = page.request.get("/health/deep").json()
+        shown = page.get_by_test_id("ops-status").get_attribute("data-value")
+        cells = page.locator('[data-testid="ops-datasets-row"] [data-col="version"]')
+        versions = cells.all_text_contents()
+        want = sorted(d["version"] for d in health.get("datasets", {}).values())
+        if shown == health["status"] and sorted(v.strip() for v in versions) == want:
+            return health
+        if time.monotonic() > deadline:
+            said = f"{health['status']} / {want}"
+            raise AssertionError(f"the page shows {shown} / {versions}, /health/deep says {said}")
+        page.wait_for_timeout(500)
+
+
 def test_admin_signs_in_and_sees_the_operations_detail(page: Page, server: Server) -> None:
     page.goto("/#/ops")
     expect(page.get_by_test_id("ops-summary-note")).to_be_visible()
     sign_in(page)
     expect(page.get_by_test_id("session-user")).to_have_text(f"{ADMIN} · 管理者")
-    health = page.request.get("/health/deep").json()
+    health = _health_as_shown(page)
     assert "settings" in health, "the browser's session cookie reaches the server"
-    expect(page.get_by_test_id("ops-status")).to_have_attribute("data-value", health["status"])
     for name, dataset in health["datasets"].items():
         row = page.locator(f'[data-testid="ops-datasets-row"][data-key="{name}"]')
         expect(row.locator('[data-col="version"]')).to_have_text(dataset["version"])
